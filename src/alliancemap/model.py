@@ -160,3 +160,5 @@ class Extraction:
     entities: list[Entity] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
+    # canonical name -> the fullest form the document itself uses ("Facebook" for Meta)
+    surface_names: dict[str, str] = field(default_factory=dict)

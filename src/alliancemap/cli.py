@@ -1,0 +1,417 @@
+"""The `alliancemap` command: each command is a thin wrapper over the Python API.
+
+User mistakes (bad files, bad dates, unknown names) end in one `error: ...` line on stderr and
+exit code 1; anything unexpected in `error: internal error: ...` and exit code 2, with a
+traceback only when ALLIANCEMAP_DEBUG=1.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from alliancemap import cli_output as show
+from alliancemap import registry
+from alliancemap.errors import AllianceMapError, InputError
+from alliancemap.model import RelationType
+
+app = typer.Typer(
+    name="alliancemap",
+    help="Map the AI industry's rivalries and alliances from news, every edge with evidence.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+SHARED = REPO_ROOT.parent / "shared"
+DEMO_CORPUS = SHARED / "corpus" / "ai-tech-articles.jsonl.gz"
+DEMO_SEED = SHARED / "seed"
+
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        envvar="ALLIANCEMAP_DB",
+        help="Store: a SQLite path or database URL [default: ./alliancemap.db].",
+        show_default=False,
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
+ExtractorOption = Annotated[str, typer.Option("--extractor", help="Registered extractor name.")]
+_DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+def parse_as_of(value: str | None) -> str | None:
+    """Check an --as-of date (YYYY, YYYY-MM or YYYY-MM-DD); raises ValueError naming the format."""
+    if value is None:
+        return None
+    text = value.strip()
+    ok = bool(_DATE_RE.match(text))
+    if ok:
+        parts = [int(p) for p in text.split("-")] + [1, 1]
+        try:
+            date(parts[0], parts[1], parts[2])
+        except ValueError:
+            ok = False
+    if not ok:
+        raise ValueError(f"bad --as-of date {value!r} (use YYYY, YYYY-MM or YYYY-MM-DD)")
+    return text
+
+
+def parse_type(value: str | None) -> RelationType | None:
+    """Check a --type name against the closed set; raises ValueError listing the valid ones."""
+    return None if value is None else RelationType.parse(value)
+
+
+def check_name(group: str, name: str) -> str:
+    """Check a plug-in name against the registry, naming the known ones when it is unknown."""
+    known = registry.names(group)
+    if name not in known:
+        what = group[:-1]
+        raise AllianceMapError(f"unknown {what} {name!r} (known: {', '.join(known) or 'none'})")
+    return name
+
+
+def check_inputs(paths: list[str]) -> None:
+    """Fail early, with the file's name, on an input path that does not exist."""
+    for p in paths:
+        if "://" not in p and not Path(p).exists():
+            raise InputError(p, "no such file or directory")
+
+
+@contextmanager
+def opened_store(db: str | None) -> Iterator[Any]:
+    """The store at `db` (or $ALLIANCEMAP_DB, or the default), closed afterwards."""
+    from alliancemap.store import open_store
+
+    store = open_store(db)
+    try:
+        yield store
+    finally:
+        close = getattr(store, "close", None)
+        if close is not None:
+            close()
+
+
+def resolve_org(store: Any, name: str) -> str:
+    """The canonical name the store knows `name` by; an unknown one is a user error."""
+    canonical = store.resolve(name)
+    if not canonical:
+        raise AllianceMapError(f"unknown organization {name!r}")
+    return canonical
+
+
+def _run_ingest(paths: list[str], store: Any, extractor: str, **kw: Any) -> None:
+    from alliancemap.pipeline import ingest as run
+
+    warnings: list[str] = []
+    with show.progress("ingesting") as update:
+        summary = run(
+            paths,
+            store,
+            extractor_name=extractor,
+            on_progress=update,
+            on_warning=warnings.append,
+            **kw,
+        )
+    show.print_warnings(warnings)
+    counted = summary.warnings
+    n_warnings = len(counted) if isinstance(counted, list | tuple) else int(counted or 0)
+    show.show_ingest_summary(summary, max(n_warnings, len(warnings)))
+
+
+@app.command()
+def ingest(
+    paths: Annotated[
+        list[str], typer.Argument(help="Files or directories (jsonl, jsonl.gz, txt).")
+    ],
+    db: DbOption = None,
+    extractor: ExtractorOption = "rules",
+    batch_size: Annotated[int, typer.Option("--batch-size", min=1)] = 200,
+    workers: Annotated[int, typer.Option("--workers", min=1)] = 1,
+) -> None:
+    """Read documents, extract claims and add them to the store (already-seen texts are skipped)."""
+    check_inputs(paths)
+    check_name("extractors", extractor)
+    with opened_store(db) as store:
+        _run_ingest(paths, store, extractor, batch_size=batch_size, workers=workers)
+
+
+@app.command()
+def extract(
+    in_path: Annotated[str, typer.Argument(metavar="IN", help="Input jsonl, jsonl.gz or txt.")],
+    out: Annotated[Path, typer.Option("-o", "--out", help="Output JSON-lines file.")],
+    extractor: ExtractorOption = "rules",
+) -> None:
+    """Extract entities and relations into JSON lines, one per input document; no store."""
+    from alliancemap.extract_io import extract_file
+
+    check_inputs([in_path])
+    check_name("extractors", extractor)
+    warnings: list[str] = []
+    with show.progress("extracting") as update:
+        summary = extract_file(in_path, out, extractor, update, warnings.append)
+    show.print_warnings(warnings)
+    show.out.print(
+        f"extracted {summary.documents} documents: {summary.entities} entities, "
+        f"{summary.relations} relations -> {summary.out_path} ({summary.seconds:.1f} s)",
+        markup=False,
+        soft_wrap=True,
+    )
+
+
+@app.command()
+def evaluate(
+    gold: Annotated[str, typer.Argument(help="Gold JSON-lines file.")],
+    pred: Annotated[
+        str | None, typer.Option("--pred", help="Predictions; default: extract the gold texts.")
+    ] = None,
+    errors: Annotated[bool, typer.Option("--errors", help="List every error by cause.")] = False,
+    as_json: JsonOption = False,
+    extractor: ExtractorOption = "rules",
+) -> None:
+    """Score relations against a gold set: P/R/F1 per type, date accuracy, errors by cause."""
+    from alliancemap.evaluate import evaluate as score
+    from alliancemap.evaluate import load_records
+
+    gold_records = load_records(gold)
+    warnings: list[str] = []
+    if pred is not None:
+        pred_records = load_records(pred)
+    else:
+        from alliancemap.extract_io import extract_records
+
+        check_name("extractors", extractor)
+        pred_records = list(extract_records(gold, extractor, on_warning=warnings.append))
+    show.print_warnings(warnings)
+    report = score(gold_records, pred_records)
+    if as_json:
+        show.print_json(report.to_dict())
+        return
+    if errors:
+        show.show_errors(report)
+    show.show_report(report)
+
+
+@app.command()
+def partners(
+    org: Annotated[str, typer.Argument(help="Organization name or alias.")],
+    as_of: Annotated[str | None, typer.Option("--as-of", help="YYYY[-MM[-DD]].")] = None,
+    rtype: Annotated[str | None, typer.Option("--type", help="Only this relation type.")] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Who an organization is allied or at odds with, with evidence and sources."""
+    when, kind = parse_as_of(as_of), parse_type(rtype)
+    with opened_store(db) as store:
+        name = resolve_org(store, org)
+        rows = store.partners(name, as_of=when, type=kind)
+    if as_json:
+        show.print_json(
+            {"organization": name, "as_of": when, "partners": [show.partner_json(p) for p in rows]}
+        )
+    elif rows:
+        show.show_partners(name, rows)
+    else:
+        show.out.print(f"no relations found for {name}", markup=False)
+
+
+@app.command()
+def timeline(
+    org: Annotated[str, typer.Argument(help="Organization name or alias.")],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """An organization's relations in date order."""
+    with opened_store(db) as store:
+        name = resolve_org(store, org)
+        claims = list(store.timeline(name))
+    if as_json:
+        show.print_json({"organization": name, "claims": [show.claim_json(c) for c in claims]})
+    else:
+        show.show_claims(f"Timeline of {name}", claims)
+
+
+@app.command()
+def evidence(
+    org1: Annotated[str, typer.Argument(help="First organization.")],
+    org2: Annotated[str, typer.Argument(help="Second organization.")],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Every claim between two organizations: evidence, source, date, extractor, confidence."""
+    with opened_store(db) as store:
+        a, b = resolve_org(store, org1), resolve_org(store, org2)
+        claims = list(store.evidence(a, b))
+    if as_json:
+        show.print_json({"a": a, "b": b, "claims": [show.claim_json(c) for c in claims]})
+    else:
+        show.show_claims(f"{a} and {b}", claims)
+
+
+@app.command()
+def export(
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="Format: json, csv, graphml, gexf, or a plug-in.")
+    ],
+    out: Annotated[Path, typer.Option("-o", "--out", help="Output file.")],
+    as_of: Annotated[str | None, typer.Option("--as-of", help="YYYY[-MM[-DD]].")] = None,
+    db: DbOption = None,
+) -> None:
+    """Write the map (organizations, edges, claims with evidence) for other tools."""
+    exporter = registry.get("exporters", check_name("exporters", fmt))
+    when = parse_as_of(as_of)
+    with opened_store(db) as store:
+        exporter(store, out, **({"as_of": when} if when else {}))
+    show.out.print(f"exported {fmt} to {out}", markup=False, soft_wrap=True)
+
+
+@app.command()
+def stats(
+    db: DbOption = None,
+    top: Annotated[int, typer.Option("--top", min=0, help="How many organizations to list.")] = 10,
+    as_json: JsonOption = False,
+) -> None:
+    """What the store holds: documents, entities, claims per type, top organizations."""
+    with opened_store(db) as store:
+        data = dict(store.stats())
+        per_org: Counter[str] = Counter()
+        for claim in store.iter_claims():
+            per_org.update({claim.subject, claim.object})
+    data["top_organizations"] = dict(per_org.most_common(top))
+    if as_json:
+        show.print_json(data)
+        return
+    scalars = {k.replace("_", " "): v for k, v in data.items() if not isinstance(v, dict)}
+    show.show_mapping("Store", scalars, ("", "value"))
+    show.show_mapping("Claims by type", data.get("claims_by_type", {}), ("type", "claims"))
+    show.show_mapping(
+        "Top organizations by claims", data["top_organizations"], ("organization", "claims")
+    )
+
+
+@app.command()
+def kb(as_json: JsonOption = False) -> None:
+    """What the bundled knowledge base holds."""
+    from alliancemap.kb import default_kb
+
+    base = default_kb()
+    data = {
+        "organizations": len(base.organizations),
+        "organizations_by_kind": dict(
+            Counter(e.kind for e in base.organizations.values()).most_common()
+        ),
+        "products": len(base.products),
+        "products_by_category": dict(Counter(e.kind for e in base.products.values()).most_common()),
+        "relations": len(base.relations),
+        "relations_by_type": dict(Counter(r.type.value for r in base.relations).most_common()),
+    }
+    if as_json:
+        show.print_json(data)
+        return
+    show.show_mapping(
+        "Knowledge base",
+        {
+            "organizations": data["organizations"],
+            "products": data["products"],
+            "landmark relations": data["relations"],
+        },
+        ("", "count"),
+    )
+    show.show_mapping("Organizations by kind", data["organizations_by_kind"], ("kind", "count"))
+    show.show_mapping("Products by category", data["products_by_category"], ("category", "count"))
+    show.show_mapping("Landmark relations by type", data["relations_by_type"], ("type", "count"))
+
+
+@app.command()
+def demo(
+    paths: Annotated[
+        list[str] | None,
+        typer.Argument(help="Inputs [default: the shared corpus if present, else the seed text]."),
+    ] = None,
+    db: DbOption = None,
+    limit: Annotated[
+        int | None, typer.Option("--limit", min=1, help="Ingest only the first N documents.")
+    ] = None,
+    extractor: ExtractorOption = "rules",
+) -> None:
+    """Build a map in one go: sync the knowledge base, ingest the corpus, summarise the map."""
+    from alliancemap.export import graph_from_store
+    from alliancemap.kb import default_kb
+
+    paths = list(paths or default_demo_inputs())
+    check_inputs(paths)
+    check_name("extractors", extractor)
+    with opened_store(db) as store:
+        store.sync_kb(default_kb())
+        if paths:
+            show.out.print(f"ingesting {', '.join(paths)}", markup=False, soft_wrap=True)
+            extra = {"limit": limit} if limit else {}
+            _run_ingest(paths, store, extractor, sync_kb=False, **extra)
+        else:
+            show.out.print("no corpus found: the map holds the knowledge base only", markup=False)
+        graph = graph_from_store(store)
+    top = sorted(graph.nodes.values(), key=lambda n: (-n.degree, n.name))[:10]
+    show.show_mapping(
+        "Top organizations by number of partners",
+        {n.name: n.degree for n in top},
+        ("organization", "partners"),
+    )
+    per_type = Counter(e.type.value for e in graph.edges for _ in e.claims)
+    show.show_mapping("Claims by type", dict(per_type.most_common()), ("type", "claims"))
+
+
+def default_demo_inputs() -> list[str]:
+    """The shared corpus next to the repository if present, else its seed text, else nothing."""
+    if DEMO_CORPUS.is_file():
+        return [str(DEMO_CORPUS)]
+    if DEMO_SEED.is_dir():
+        return [str(p) for p in sorted(DEMO_SEED.glob("*.txt"))]
+    return []
+
+
+def _error(message: str, code: int) -> None:
+    first = " ".join(str(message).split()) or "unknown error"
+    sys.stdout.flush()
+    sys.stderr.write(f"error: {first}\n")
+    sys.exit(code)
+
+
+def _os_message(err: OSError) -> str:
+    if err.filename is not None and err.strerror:
+        return f"{err.filename}: {err.strerror.lower()}"
+    return str(err)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console-script entry point: run the app and turn every failure into one clean line.
+
+    Typer runs in standalone mode, so its own usage errors keep their message and exit code 2.
+    """
+    debug = os.environ.get("ALLIANCEMAP_DEBUG", "") not in ("", "0")
+    try:
+        app(args=argv, prog_name="alliancemap")
+    except BrokenPipeError:
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keep Python quiet on exit
+        sys.exit(1)
+    except (AllianceMapError, ValueError, OSError) as err:
+        if debug:
+            raise
+        _error(_os_message(err) if isinstance(err, OSError) else str(err), 1)
+    except Exception as err:  # noqa: BLE001 - the last line of defence
+        if debug:
+            raise
+        _error(
+            f"internal error: {type(err).__name__}: {err} (set ALLIANCEMAP_DEBUG=1 for a traceback)",
+            2,
+        )

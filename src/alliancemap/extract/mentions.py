@@ -1,0 +1,312 @@
+"""Entity mentions inside one sentence, and the templated form the relation patterns read.
+
+Each mention becomes a token `⟪K3⟫` in the template, where the letter says how sure we
+are that it is an organization: K known organization, P product (stands for its owner),
+U unknown but organization-shaped, R a resolved anaphor ("the company"), W a weak
+capitalised phrase that patterns accept only in slots that expect an organization.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from alliancemap.extract.gazetteer import GazetteerHit
+from alliancemap.extract.lexicon import (
+    ANAPHOR_NOUNS,
+    CALENDAR,
+    FIRST_NAMES,
+    ORG_HEADS,
+    ORG_HEADS_AI,
+    PLACES,
+    REGULATOR_HEADS,
+    STOP_CAPS,
+)
+from alliancemap.model import EntityType
+from alliancemap.resolve import clean_name
+
+# Same-length replacements so offsets in the normalised text equal offsets in the original.
+_FOLD = str.maketrans(
+    {"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-", "\u00a0": " "}
+)
+
+TOKEN_RE = re.compile(r"⟪([KPURW])(\d+)⟫")
+
+
+@dataclass(slots=True)
+class SentenceEntity:
+    """One mention in a sentence; `org` is the organization it stands for."""
+
+    index: int
+    start: int  # sentence-relative offsets
+    end: int
+    surface: str
+    name: str
+    org: str | None  # organization name it stands for (owner for products); None if unknown owner
+    etype: EntityType
+    kind: str | None
+    strength: str  # K P U R W
+
+    @property
+    def is_group(self) -> bool:
+        from alliancemap.extract.lexicon import GROUP_HEADS
+
+        if self.kind == "consortium":
+            return True
+        last = self.name.split()[-1] if self.name else ""
+        return self.strength in "UW" and last in GROUP_HEADS
+
+    @property
+    def is_regulator(self) -> bool:
+        if self.kind in ("regulator", "government"):
+            return True
+        words = set(self.name.replace("'", " ").split())
+        return self.strength in "UWR" and bool(words & REGULATOR_HEADS)
+
+
+def fold(text: str) -> str:
+    """Typographic quotes and dashes to ASCII, preserving length."""
+    return text.translate(_FOLD)
+
+
+# A capitalised phrase: words starting upper-case (or digits inside), joined by spaces, '&',
+# 'of', 'for', 'de'; internal '.', '-', ':' and '&' allowed ("Plat.One", "Run:ai", "AT&T").
+_CAP_WORD = r"(?:[A-Z][\w]*(?:[.&:\-'][\w]+)*\.?(?:ai|AI|io|com)?|\d+[A-Za-z][\w]*)"
+CAP_PHRASE_RE = re.compile(
+    rf"(?<![\w⟪⟫.\-]){_CAP_WORD}(?:(?:\s+(?:&\s+|of\s+(?:the\s+)?|for\s+|de\s+|and\s+(?=[A-Z]\w*\s+(?:Partners|Company|Co\b)))?){_CAP_WORD})*"
+)
+_DESCRIPTOR_AFTER_RE = re.compile(
+    r"\s+(?:firm|company|startup|start-up|maker|developer|provider|platform|software|chip|"
+    r"chips|technology|unit|division|arm|model|models|tool|tools|app|apps|service|services|"
+    r"system|systems|device|devices|products?|giant|team|researchers?|engineers?|executives?|"
+    r"users?|customers?|market|space|industry|sector|business|data|cloud|project|program|"
+    r"lab|labs|research|group|rival|competitor|partner|investor|backer|funding|round|"
+    r"deal|agreement|stake|shares|-based|based)\b"
+)
+_ORGLIKE_CONTEXT_BEFORE_RE = re.compile(
+    r"(?:startup|start-up|company|firm|maker|developer|provider|rival|competitor|investors?|"
+    r"backers?|lab|chipmaker|carmaker|automaker|vendor|publisher|publishers|partner|"
+    r"partners|customers?|subsidiary|unit|outfit|platform|brands?|companies|firms|"
+    r"including|such as|like)\s+$"
+)
+_ORGLIKE_CONTEXT_AFTER_RE = re.compile(
+    r"^(?:,\s+(?:a|an|the)\s+(?:[\w\-]+\s+){0,5}?(?:startup|start-up|company|firm|maker|"
+    r"developer|provider|platform|lab|vendor|specialist|unicorn|subsidiary|unit|publisher)\b"
+    r"|'s\s+(?:ceo|cto|founder|cofounder|co-founder|chief|president|board|investors?|"
+    r"shares|stock|valuation|platform|technology|software|products?|customers?|funding)\b"
+    r"|\s+(?:Inc|Corp|Ltd|LLC)\b)",
+    re.IGNORECASE,
+)
+_ANAPHOR_RE = re.compile(
+    r"\b[Tt]he\s+(?:(?:[A-Z][a-z]+-based|[a-z][\w\-]*|U\.S\.|U\.K\.|[A-Z]{2,3})\s+){0,3}?(?:"
+    + "|".join(re.escape(n) for n in ANAPHOR_NOUNS)
+    + r")\b(?!['-]|\s+(?:of|that|which|who|in|to|for|behind|with)\b|\s+[A-Z])"
+)
+_CITATION_RE = re.compile(r"\(\s*⟪[KUW](\d+)⟫\s*\)")
+_MEDIA_CONTEXT_RE = re.compile(
+    r"(?:\b(?:told|according to|reported by|per|via|wrote in|writes in|said in|published by|"
+    r"in an interview with|speaking to|spoke to|first reported by)\s+(?:the\s+)?⟪[KUW](\d+)⟫)"
+    r"|(?:⟪[KUW](\d+)⟫(?:'s)?\s+(?:reported|reports|first reported|said in a report|"
+    r"report|reporter|reporters|journalist|editor|writer|interview|analysis|podcast|"
+    r"newsletter|article|story|staff|columnist))"
+)
+
+
+_NOT_A_NAME_RE = re.compile(r"^(?:[A-Z][a-z]+ly|[A-Z]+-\d+|[A-Z]\d+|\d+\w*)$")
+
+
+def _is_person_like(words: list[str]) -> bool:
+    return len(words) in (2, 3) and words[0] in FIRST_NAMES
+
+
+def _strip_leading_stop(words: list[str]) -> list[str]:
+    while words and (words[0] in STOP_CAPS or words[0] in CALENDAR):
+        words = words[1:]
+    return words
+
+
+def _strip_trailing_stop(words: list[str]) -> list[str]:
+    while words and words[-1] in CALENDAR:
+        words = words[:-1]
+    return words
+
+
+_STARTUP_KINDS = frozenset({None, "startup", "lab"})
+_REGULATOR_KINDS = frozenset({"regulator", "government"})
+
+
+def anaphor_compatible(noun: str, kind: str | None, etype: EntityType) -> bool:
+    """Whether "the <noun>" can refer to an organization of this kind."""
+    if etype is EntityType.PRODUCT or kind == "media":
+        return False
+    if noun in ("agency", "regulator", "watchdog"):
+        return kind in _REGULATOR_KINDS
+    if kind in _REGULATOR_KINDS:
+        return False
+    if noun in ("startup", "start-up"):
+        return kind in _STARTUP_KINDS
+    if noun == "giant":
+        return kind in ("bigtech", "chip", "cloud", "enterprise", "company", None)
+    return True
+
+
+def unknown_org_candidates(
+    ftext: str, taken: list[tuple[int, int]]
+) -> list[tuple[int, int, str, str]]:
+    """Capitalised phrases outside known mentions: (start, end, surface, strength U|W)."""
+    out = []
+    for m in CAP_PHRASE_RE.finditer(ftext):
+        start, end = m.start(), m.end()
+        if any(s < end and start < e for s, e in taken):
+            continue
+        surface = m.group(0)
+        if surface.endswith(".") and not surface.endswith(("Inc.", "Corp.", "Co.", "Ltd.")):
+            surface = surface[:-1]
+            end -= 1
+        words = surface.split()
+        if len(words) == 1 and (_NOT_A_NAME_RE.match(words[0])):
+            continue
+        lead = _strip_leading_stop(words)
+        if lead is not words:
+            if not lead:
+                continue
+            cut = surface.index(lead[0], len(surface) - len(" ".join(lead)) - 1)
+            start += cut
+            surface = surface[cut:]
+            words = lead
+        words2 = _strip_trailing_stop(words)
+        if len(words2) != len(words):
+            if not words2:
+                continue
+            surface = " ".join(words2)
+            end = start + len(surface)
+            words = words2
+        if not words or words[0] in ("of", "for", "de", "and", "&"):
+            continue
+        if len(words) == 1:
+            w = words[0]
+            if w in PLACES or w in CALENDAR or w in FIRST_NAMES or len(w) < 2:
+                continue
+        if all(w in PLACES for w in words if w not in ("of", "&", "the")):
+            continue
+        if _is_person_like(words):
+            continue
+        # "IoT firm X": a capitalised modifier of a descriptor noun is not a name.
+        if _DESCRIPTOR_AFTER_RE.match(ftext, end) and words[-1] not in ORG_HEADS:
+            continue
+        last = words[-1].rstrip(".")
+        strong = (
+            last in ORG_HEADS
+            or words[-1] in ORG_HEADS
+            or (len(words) >= 2 and last in ORG_HEADS_AI)
+            or bool(re.search(r"\.(?:ai|io|com)$", words[-1], re.I))
+            or bool(_ORGLIKE_CONTEXT_BEFORE_RE.search(ftext, max(0, start - 40), start))
+            or bool(_ORGLIKE_CONTEXT_AFTER_RE.match(ftext[end : end + 80]))
+        )
+        out.append((start, end, surface, "U" if strong else "W"))
+    return out
+
+
+@dataclass(slots=True)
+class TemplatedSentence:
+    """A sentence with its entity mentions replaced by tokens."""
+
+    text: str  # original sentence text
+    folded: str  # same text with ASCII quotes and dashes
+    template: str
+    entities: list[SentenceEntity]
+    # template offset -> sentence offset, for each token start (to map matches back)
+    token_spans: list[tuple[int, int]]
+
+    def entity(self, token: str) -> SentenceEntity:
+        m = TOKEN_RE.fullmatch(token)
+        assert m is not None
+        return self.entities[int(m.group(2))]
+
+    def to_sentence_offset(self, tpos: int) -> int:
+        """Map a template offset back to a sentence offset (approximate inside tokens)."""
+        shift = 0
+        for (tstart, tend), ent in zip(self.token_spans, self.entities, strict=True):
+            if tpos < tstart:
+                break
+            if tpos < tend:
+                return ent.start
+            shift += (ent.end - ent.start) - (tend - tstart)
+        return tpos + shift
+
+
+def build_template(
+    text: str,
+    hits: list[GazetteerHit],
+    anaphor_target: SentenceEntity | None,
+) -> TemplatedSentence:
+    """Find every mention in a sentence (known, unknown, anaphor) and build its template."""
+    ftext = fold(text)
+    spans: list[tuple[int, int, str, str, str | None, EntityType, str | None, str]] = []
+    taken = []
+    for h in hits:
+        if h.type is EntityType.PRODUCT:
+            spans.append((h.start, h.end, h.surface, h.name, h.owner, h.type, h.kind, "P"))
+        else:
+            spans.append(
+                (h.start, h.end, h.surface, h.name, h.name, EntityType.ORGANIZATION, h.kind, "K")
+            )
+        taken.append((h.start, h.end))
+    anaphors = [
+        m
+        for m in _ANAPHOR_RE.finditer(ftext)
+        if not any(s < m.end() and m.start() < e for s, e in taken)
+    ]
+    taken.extend((m.start(), m.end()) for m in anaphors)
+    for start, end, surface, strength in unknown_org_candidates(ftext, taken):
+        name = clean_name(surface)
+        spans.append((start, end, surface, name, name, EntityType.ORGANIZATION, None, strength))
+        taken.append((start, end))
+    spans.sort()
+    for m in anaphors:
+        noun = m.group(0).split()[-1].lower()
+        target = None
+        for span in reversed([sp for sp in spans if sp[1] <= m.start() and sp[7] != "R"]):
+            if span[4] is not None and anaphor_compatible(noun, span[6], span[5]):
+                target = span
+                break
+        if target is not None:
+            spans.append((m.start(), m.end(), m.group(0), *target[3:7], "R"))
+        elif anaphor_target is not None and anaphor_compatible(
+            noun, anaphor_target.kind, anaphor_target.etype
+        ):
+            t = anaphor_target
+            spans.append((m.start(), m.end(), m.group(0), t.name, t.org, t.etype, t.kind, "R"))
+    spans.sort()
+    entities: list[SentenceEntity] = []
+    parts: list[str] = []
+    token_spans: list[tuple[int, int]] = []
+    pos = 0
+    tlen = 0
+    for start, end, surface, name, org, etype, kind, strength in spans:
+        if start < pos:
+            continue
+        chunk = ftext[pos:start]
+        parts.append(chunk)
+        tlen += len(chunk)
+        i = len(entities)
+        token = f"⟪{strength}{i}⟫"
+        entities.append(SentenceEntity(i, start, end, surface, name, org, etype, kind, strength))
+        token_spans.append((tlen, tlen + len(token)))
+        parts.append(token)
+        tlen += len(token)
+        pos = end
+    parts.append(ftext[pos:])
+    template = "".join(parts)
+    # Citation markers and bylines never make parties: "(Reuters)", "told VentureBeat".
+    dropped: set[int] = set()
+    for m in _CITATION_RE.finditer(template):
+        dropped.add(int(m.group(1)))
+    for m in _MEDIA_CONTEXT_RE.finditer(template):
+        idx = int(m.group(1) or m.group(2))
+        dropped.add(idx)
+    for idx in dropped:
+        ent = entities[idx]
+        if ent.kind == "media" or ent.strength in "UW":
+            ent.org = None
+    return TemplatedSentence(text, ftext, template, entities, token_spans)

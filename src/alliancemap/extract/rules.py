@@ -1,0 +1,528 @@
+"""The default extractor `rules`: offline, deterministic, no model download.
+
+Steps per document: split sentences; find KB mentions with the gazetteer once over the
+whole text; for each sentence that holds a relation trigger, add organizations the KB does
+not know and anaphors ("the company"), template the sentence, run the relation patterns,
+drop hedged matches (talks, rumours, plans, denials, hypotheticals), and attach the date,
+deal value and a confidence to every claim.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+from alliancemap.extract.dates import find_dates, parse_published
+from alliancemap.extract.gazetteer import Gazetteer, GazetteerHit
+from alliancemap.extract.mentions import (
+    TOKEN_RE,
+    SentenceEntity,
+    TemplatedSentence,
+    build_template,
+)
+from alliancemap.extract.patterns import PATTERNS, Pattern
+from alliancemap.extract.sentences import split_sentences
+from alliancemap.extract.values import find_money
+from alliancemap.kb import KnowledgeBase, default_kb
+from alliancemap.model import (
+    Claim,
+    Document,
+    Entity,
+    EntityType,
+    Extraction,
+    Mention,
+    RelationType,
+)
+from alliancemap.registry import register_extractor
+from alliancemap.resolve import clean_name
+
+TRIGGER_RE = re.compile(
+    r"acqui|bought|\bbuy|purchas|snap|snatch|scoop|took over|takes over|merge|absorb|invest|"
+    r"poured|backed|funded|financ|backer|stake|round|raise|particip|partner|team|forces|"
+    r"collaborat|\bwork|allian|allied|joint|deal|agreement|pact|tie-up|co-develop|co-creat|"
+    r"consorti|power|integrat|embedded|built|adopt|\bus(?:e|es|ed|ing)\b|licen|deploy|\btap|"
+    r"select|chose|picked|reli|rely|runs on|provid|suppl|sell|sold|deliver|ship|offer|grant|"
+    r"gave|customer|client|access|member|found|join|compet|\bvie|vying|rival|battle|take on|"
+    r"taking on|took on|challeng|race|\bwar\b|\bsue|suing|lawsuit|\bsuit|complaint|legal|"
+    r"investigat|probe|probing|inquir|enquir|scrutin|review|backing|money|launch|signed|inked|"
+    r"struck|formed|between",
+    re.IGNORECASE,
+)
+
+# Hedges anywhere from the start of the sentence to the end of the match.
+HEDGE_CLAUSE_RE = re.compile(
+    r"\b(?:in\s+talks|talks\s+(?:to|with|about|over|on|for)|held\s+talks|in\s+(?:advanced\s+|early\s+|"
+    r"final\s+)?(?:discussions|negotiations)|negotiating|reportedly|rumou?r(?:s|ed)?|"
+    r"according\s+to\s+(?:people|sources|a\s+(?:person|source|report)|reports|someone|two|three|"
+    r"several|an?\s+\w+\s+report)|people\s+(?:familiar|close|with\s+knowledge|briefed)|"
+    r"(?:sources|insiders)\s+(?:said|say|familiar|close)|(?:is|are|was|were)\s+said\s+to|"
+    r"consider(?:s|ed|ing)?|explor(?:e|es|ed|ing)|weigh(?:s|ed|ing)?|mull(?:s|ed|ing)?|"
+    r"den(?:y|ies|ied)|refut(?:e|es|ed)|bid\s+(?:to|for)|offer(?:ed|s)?\s+to|takeover\s+bid|"
+    r"potential(?:ly)?|possibl[ey]|proposed|would-be|rejected|called\s+off|abandon(?:s|ed)?|"
+    r"scrapped|collapsed|fell\s+through|blocked\s+(?:the|its)|speculat\w+|"
+    r"(?:reported|reports|report)\s+that|(?:is|are)\s+in\s+the\s+running|hypothetical|"
+    r"calls?\s+(?:for|on)|urg(?:e|es|ed|ing)|asked\s+\w+\s+to|request(?:s|ed)?\s+(?:that|an?)|"
+    r"whether|if\s+(?:the|it|they)|unless|may\s+be|rather\s+than)\b",
+    re.IGNORECASE,
+)
+# Modal and future hedges: only when they govern the trigger (a few words before it).
+HEDGE_NEAR_RE = re.compile(
+    r"\b(?:could|may|might|would|should|plans?\s+to|planning\s+to|planned\s+to|intends?\s+to|"
+    r"intended\s+to|expect(?:s|ed)?\s+to|is\s+expected|are\s+expected|set\s+to|likely\s+to|"
+    r"poised\s+to|hopes?\s+to|hoping\s+to|aims?\s+to|aiming\s+to|seeks?\s+to|seeking\s+to|"
+    r"wants?\s+to|looking\s+to|trying\s+to|tried\s+to|attempt(?:s|ed)?\s+to|not|n't|never|"
+    r"no|nor|neither|cannot|can't|won't|refus(?:e|es|ed)\s+to|declin(?:e|es|ed)\s+to|"
+    r"fail(?:s|ed)?\s+to|ready\s+to|prepar(?:es|ing|ed)\s+to|next\s+(?:week|month|year)|"
+    r"soon|eventually|one\s+day|Could|Would|Might|Should|Not|Never|No)\b"
+)
+_NEGATION_RE = re.compile(r"\b(?:not|n't|never|no\s+longer|neither|nor)\b")
+_INTENT_OK_FOR_COMPETITION = re.compile(
+    r"\b(?:aims?|aiming|seeks?|seeking|hopes?|hoping|wants?|looking|trying|tried|attempt\w*|"
+    r"poised|set|ready)\s+to\b",
+    re.IGNORECASE,
+)
+ENDED_RE = re.compile(
+    r"\b(?:settled|ended|terminated|ends|ending|no\s+longer|former|formerly|severed|"
+    r"cut\s+ties|dissolved|expired|wound\s+down|divested|sold\s+off|spun\s+off)\b",
+    re.IGNORECASE,
+)
+# Present tense or announcement: an undated claim takes the publication date.
+ANNOUNCED_RE = re.compile(
+    r"\b(?:today|announced|announces|announcing|says|said|is|are|has|have|will|agreed|agrees|"
+    r"unveiled|unveils|launched|launches|confirmed|confirms|this\s+week)\b|(?<!\w)\w+s\s",
+    re.IGNORECASE,
+)
+_ROUND_OWNER_RE = re.compile(
+    r"(⟪[KPURW]\d+⟫)(?:'s)?(?:\s*,[^;]{0,120}?,)?\s+(?:[\w\-]+\s+){0,3}?(?:raised|raises|has\s+raised|"
+    r"closed|closes|secured|secures|announced|announces|lands|landed|gets|got|nabbed|nabs|bags|"
+    r"bagged|snagged|pulled\s+in|brought\s+in)\b"
+)
+_ROUND_WORD_RE = re.compile(r"\b(?:round|funding|financing|raise[sd]?|investment)\b", re.IGNORECASE)
+
+MEDIA_ALLOWED_TYPES = frozenset({RelationType.LITIGATION, RelationType.ACQUISITION})
+
+
+_FUNDRAISER_RE = re.compile(
+    r"(?<![\w.])([A-Z][\w&:\-]*(?:\.\w+)*(?:[ ]+[A-Z][\w&:\-]*(?:\.\w+)*){0,3})(?:['\u2019]s)?[ ]+"
+    r"(?:[a-z]+[ ]+){0,2}?"
+    r"(?:has\s+|have\s+)?(?:raised|raises|closed|closes|secured|secures|landed|lands|nabbed|"
+    r"bagged|snagged)\s+(?:a\s+|an\s+|another\s+|nearly\s+|more\s+than\s+|over\s+)?"
+    r"(?:[$\u20ac\u00a3]|US\$|USD|\d)"
+)
+
+
+@dataclass(slots=True)
+class _Context:
+    """What earlier sentences tell later ones: antecedents for anaphors and implicit roles."""
+
+    last_subject: SentenceEntity | None = None
+    round_owner: SentenceEntity | None = None
+    last_group: SentenceEntity | None = None
+    group_counts: dict[str | None, int] = field(default_factory=dict)
+    fundraisers: list[tuple[int, str]] | None = None  # (offset, organization) in the document
+    text: str = ""
+    offset: int = 0  # current sentence's offset
+
+
+def _tokens(group_text: str | None, ts: TemplatedSentence) -> list[SentenceEntity]:
+    """Entities of a list group; in 'A's B', the possessor stands for a product, the head
+    stands for an organization unit ("Alphabet's Google")."""
+    if not group_text:
+        return []
+    out: list[SentenceEntity] = []
+    toks = list(TOKEN_RE.finditer(group_text))
+    skip_next = False
+    for i, m in enumerate(toks):
+        if skip_next:
+            skip_next = False
+            continue
+        ent = ts.entities[int(m.group(2))]
+        nxt = toks[i + 1] if i + 1 < len(toks) else None
+        between = group_text[m.end() : nxt.start()] if nxt else ""
+        if nxt is not None and re.fullmatch(r"'s?\s+", between):
+            head = ts.entities[int(nxt.group(2))]
+            chosen = ent if head.etype is EntityType.PRODUCT or head.strength == "W" else head
+            out.append(chosen)
+            skip_next = True
+            continue
+        out.append(ent)
+    return out
+
+
+def _org(ent: SentenceEntity) -> str | None:
+    return ent.org
+
+
+class RulesExtractor:
+    """Pattern-based relation extractor over the bundled knowledge base."""
+
+    name = "rules"
+
+    def __init__(self, kb: KnowledgeBase | None = None) -> None:
+        self.kb = kb or default_kb()
+        self.gazetteer = Gazetteer(self.kb)
+        self._kinds = {n: e.kind for n, e in self.kb.organizations.items()}
+
+    # ------------------------------------------------------------------ API
+    def extract(self, document: Document) -> Extraction:
+        """Mentions and claims of one document."""
+        text = document.text
+        published = parse_published(document.published)
+        hits = self.gazetteer.find(text)
+        hit_starts = [h.start for h in hits]
+        ctx = _Context(text=text)
+        claims: list[Claim] = []
+        mentions: list[Mention] = []
+        entities: dict[str, Entity] = {}
+        for sent in split_sentences(text):
+            lo = bisect.bisect_left(hit_starts, sent.start)
+            hi = bisect.bisect_left(hit_starts, sent.end)
+            shits = [
+                GazetteerHit(
+                    h.start - sent.start, h.end - sent.start, h.surface, h.name, h.type, h.kind, h.owner
+                )
+                for h in hits[lo:hi]
+                if h.end <= sent.end
+            ]
+            for h in shits:
+                self._note_entity(entities, h.name, h.type, h.kind, h.owner, True)
+                mentions.append(
+                    Mention(
+                        h.start + sent.start,
+                        h.end + sent.start,
+                        h.surface,
+                        h.name,
+                        h.type,
+                        h.owner,
+                    )
+                )
+            if not TRIGGER_RE.search(sent.text):
+                self._update_context_from_hits(ctx, shits)
+                continue
+            anaphor = ctx.last_subject
+            ctx.offset = sent.start
+            ts = build_template(sent.text, shits, anaphor)
+            if len(ts.entities) >= 2 or (ts.entities and (ctx.round_owner or ctx.last_group)):
+                for claim in self._claims(ts, sent.start, document, published, ctx):
+                    claims.append(claim)
+                    for name in (claim.subject, claim.object):
+                        if name not in entities:
+                            self._note_entity(entities, name, EntityType.ORGANIZATION, None, None, False)
+            self._update_context(ctx, ts)
+        return Extraction(
+            document=document,
+            entities=list(entities.values()),
+            mentions=mentions,
+            claims=_dedupe(claims),
+            surface_names=_surface_names(text, mentions),
+        )
+
+    # ------------------------------------------------------------ internals
+    def _note_entity(self, entities, name, etype, kind, owner, in_kb) -> None:
+        if name in entities:
+            return
+        if etype is EntityType.PRODUCT:
+            entities[name] = Entity(name, EntityType.PRODUCT, kind=kind, owner=owner, in_kb=in_kb)
+        else:
+            entities[name] = Entity(name, EntityType.ORGANIZATION, kind=kind, in_kb=in_kb)
+
+    def _update_context_from_hits(self, ctx: _Context, hits: list[GazetteerHit]) -> None:
+        for h in hits:
+            if h.type is EntityType.ORGANIZATION and h.kind != "media":
+                ent = SentenceEntity(-1, h.start, h.end, h.surface, h.name, h.name, h.type, h.kind, "K")
+                ctx.last_subject = ent
+                break
+        for h in hits:
+            if h.kind == "consortium":
+                ctx.group_counts[h.name] = ctx.group_counts.get(h.name, 0) + 1
+                if ctx.last_group is None or ctx.group_counts[h.name] >= ctx.group_counts.get(
+                    ctx.last_group.org, 0
+                ):
+                    ctx.last_group = SentenceEntity(
+                        -1, h.start, h.end, h.surface, h.name, h.name, h.type, h.kind, "K"
+                    )
+
+    def _update_context(self, ctx: _Context, ts: TemplatedSentence) -> None:
+        first = None
+        for ent in ts.entities:
+            if ent.org is None or ent.kind == "media":
+                continue
+            if ent.is_group:
+                ctx.group_counts[ent.org] = ctx.group_counts.get(ent.org, 0) + 1
+                if ctx.last_group is None or ctx.group_counts[ent.org] >= ctx.group_counts.get(
+                    ctx.last_group.org, 0
+                ):
+                    ctx.last_group = ent
+            if first is None and ent.strength in "KUPR":
+                first = ent
+        if first is not None:
+            ctx.last_subject = first if first.etype is not EntityType.PRODUCT else SentenceEntity(
+                first.index, first.start, first.end, first.surface, first.org or first.name,
+                first.org, EntityType.ORGANIZATION, self._kinds.get(first.org or ""), "K",
+            )
+        m = _ROUND_OWNER_RE.search(ts.template)
+        if m and _ROUND_WORD_RE.search(ts.template, m.end()):
+            owner = ts.entity(m.group(1))
+            if owner.org is not None:
+                ctx.round_owner = owner
+
+    def _claims(self, ts, offset, document, published, ctx):
+        template = ts.template
+        found: list[Claim] = []
+        for pat in PATTERNS:
+            for m in pat.regex.finditer(template):
+                found.extend(self._from_match(pat, m, ts, offset, document, published, ctx))
+        return found
+
+    def _from_match(self, pat: Pattern, m: re.Match[str], ts, offset, document, published, ctx):
+        template = ts.template
+        vstart = m.start("v") if "v" in pat.regex.groupindex and m.group("v") else m.start()
+        # ---- hedges
+        scope_start = m.start() if pat.scope == "match" else 0
+        clause = template[scope_start : m.end()]
+        if HEDGE_CLAUSE_RE.search(clause):
+            return []
+        near = template[max(scope_start, vstart - 45) : vstart]
+        cut = max(near.rfind(" and "), near.rfind(","), near.rfind(";"))
+        if cut >= 0:
+            near = near[cut:]
+        near_hit = HEDGE_NEAR_RE.search(near)
+        o_start = m.start("o") if "o" in pat.regex.groupindex and m.group("o") else None
+        if o_start is not None and o_start > vstart and _NEGATION_RE.search(template, vstart, o_start):
+            return []
+        if near_hit and not (
+            pat.type is RelationType.COMPETITION and _INTENT_OK_FOR_COMPETITION.search(near)
+        ):
+            return []
+        # ---- roles
+        subjects = _tokens(m.groupdict().get("s"), ts) + _tokens(m.groupdict().get("s2"), ts)
+        objects = _tokens(m.groupdict().get("o"), ts)
+        if pat.implicit:
+            implied = self._implicit(pat, m, ts, ctx, subjects, objects)
+            if implied is None:
+                return []
+            if pat.type in (RelationType.INVESTMENT, RelationType.MEMBERSHIP):
+                objects = [implied]
+            else:
+                subjects = [implied]
+        if pat.reverse:
+            subjects, objects = objects, subjects
+        if pat.object_group:
+            if pat.reverse:
+                return []
+            objects = [o for o in objects if o.is_group]
+            subjects = [s for s in subjects if not s.is_group]
+            if not objects:
+                return []
+        elif pat.type is RelationType.MEMBERSHIP:
+            return []
+        if pat.regulator_subject:
+            subjects = [s for s in subjects if s.is_regulator]
+        if pat.product_object and not _involves_product_or_noun(m, ts, pat):
+            return []
+        pairs: list[tuple[SentenceEntity, SentenceEntity]] = []
+        if pat.pairwise and not objects:
+            for i, a in enumerate(subjects):
+                for b in subjects[i + 1 :]:
+                    pairs.append((a, b))
+        else:
+            pairs = [(a, b) for a in subjects for b in objects]
+        if not pairs:
+            return []
+        # ---- attributes
+        sent_text = ts.text
+        vpos = ts.to_sentence_offset(vstart)
+        date = self._date(
+            sent_text,
+            published,
+            vpos,
+            pat,
+            template[m.start() : m.end()],
+            (ts.to_sentence_offset(m.start()), ts.to_sentence_offset(m.end())),
+        )
+        value = _value(sent_text, pat.type)
+        ended = bool(ENDED_RE.search(template[max(0, vstart - 60) : m.end()]))
+        out = []
+        for a, b in pairs:
+            sa, sb = _org(a), _org(b)
+            if not sa or not sb or sa == sb:
+                continue
+            if not self._endpoint_ok(a, pat) or not self._endpoint_ok(b, pat):
+                continue
+            conf = pat.confidence
+            for e in (a, b):
+                if e.strength == "W":
+                    conf -= 0.12
+                elif e.strength == "R":
+                    conf -= 0.06
+                elif e.strength == "U":
+                    conf -= 0.04
+            if a.strength in "KP" and b.strength in "KP":
+                conf += 0.06
+            out.append(
+                Claim(
+                    subject=sa,
+                    object=sb,
+                    type=pat.type,
+                    evidence=sent_text,
+                    date=date,
+                    evidence_start=offset,
+                    evidence_end=offset + len(sent_text),
+                    document_id=document.id,
+                    extractor=self.name,
+                    confidence=round(max(0.05, min(conf, 0.98)), 3),
+                    ended=ended,
+                    value_usd=value[0] if value and pat.type in _VALUED else None,
+                    value_text=value[1] if value and pat.type in _VALUED else None,
+                )
+            )
+        return out
+
+    def _endpoint_ok(self, ent: SentenceEntity, pat: Pattern) -> bool:
+        kind = ent.kind if ent.etype is EntityType.ORGANIZATION else self._kinds.get(ent.org or "")
+        if pat.type is RelationType.COMPETITION and ent.is_regulator:
+            return False
+        if kind == "media" and pat.type not in MEDIA_ALLOWED_TYPES:
+            return False
+        return True
+
+    def _implicit(self, pat, m, ts, ctx, subjects, objects) -> SentenceEntity | None:
+        """The role a pattern leaves unsaid: the round's company, the group, the subject."""
+        used = {id(e) for e in subjects + objects}
+        if pat.type is RelationType.INVESTMENT:
+            prefix = ts.template[: m.start()]
+            owner = None
+            for mm in _ROUND_OWNER_RE.finditer(prefix):
+                owner = ts.entity(mm.group(1))
+            if owner is None:
+                owner = _nearest_left(ts, m.start(), used, strong=True)
+            if owner is None:
+                owner = self._nearest_fundraiser(ctx)
+            if owner is None:
+                owner = ctx.round_owner or ctx.last_subject
+            return owner
+        if pat.type is RelationType.MEMBERSHIP:
+            for ent in ts.entities:
+                if ent.is_group and id(ent) not in used:
+                    return ent
+            return ctx.last_group
+        left = _nearest_left(ts, m.start(), used, strong=True)
+        if left is None and pat.name == "comp_competitors_are":
+            return ctx.last_subject
+        return left
+
+    def _nearest_fundraiser(self, ctx: _Context) -> SentenceEntity | None:
+        """The organization raising money nearest this sentence, before or after it."""
+        if ctx.fundraisers is None:
+            found = []
+            for m in _FUNDRAISER_RE.finditer(ctx.text):
+                words = m.group(1).split()
+                while words and words[0] in _NOT_SUBJECT:
+                    words = words[1:]
+                if not words:
+                    continue
+                name = " ".join(words)
+                hit = self.gazetteer.find(name)
+                if hit and hit[0].start == 0 and hit[0].type is EntityType.ORGANIZATION:
+                    name = hit[0].name
+                elif hit and hit[0].type is EntityType.PRODUCT:
+                    continue
+                found.append((m.start(1), clean_name(name)))
+            ctx.fundraisers = found
+        if not ctx.fundraisers:
+            return None
+        pos, name = min(ctx.fundraisers, key=lambda f: abs(f[0] - ctx.offset))
+        kind = self._kinds.get(name)
+        return SentenceEntity(-1, 0, 0, name, name, name, EntityType.ORGANIZATION, kind, "U")
+
+    def _date(self, sent_text, published, vpos, pat, matched, match_span) -> str | None:
+        dates = [d for d in find_dates(sent_text, published) if d.value]
+        if not pat.dated:
+            # Background facts ("X-backed Y") take only a date written inside the match.
+            lo, hi = match_span
+            dates = [d for d in dates if lo <= d.start and d.end <= hi]
+        if dates:
+            best = min(dates, key=lambda d: 0 if d.start <= vpos <= d.end else min(abs(d.start - vpos), abs(d.end - vpos)))
+            return best.value
+        if pat.dated and published and ANNOUNCED_RE.search(matched):
+            return published
+        return None
+
+
+_NOT_SUBJECT = frozenset(
+    "The This That It Its Also And But Last In On Now Today Meanwhile Separately Earlier".split()
+)
+_VALUED = frozenset({RelationType.INVESTMENT, RelationType.ACQUISITION, RelationType.PARTNERSHIP})
+
+
+def _involves_product_or_noun(m: re.Match[str], ts: TemplatedSentence, pat: Pattern) -> bool:
+    """Supply from use or power needs the provider side to name a product or a possessive
+    noun ("Amazon's cloud"), not just any organization."""
+    group = m.group("s") if pat.name == "sup_powered" else m.group("o")
+    for tok in TOKEN_RE.finditer(group or ""):
+        if ts.entity(tok.group(0)).etype is EntityType.PRODUCT:
+            return True
+    return bool(re.search(r"'s?\s+(?:[\w\-]+\s+){0,2}?[a-z]", group or ""))
+
+
+_LIST_ITEM_BEFORE_RE = re.compile(r"(?:\bby|\bfrom|\bincluding|\band|,|/)\s*$")
+
+
+def _nearest_left(
+    ts: TemplatedSentence, tpos: int, used: set[int], strong: bool
+) -> SentenceEntity | None:
+    best = None
+    for tok in TOKEN_RE.finditer(ts.template, 0, tpos):
+        ent = ts.entity(tok.group(0))
+        if id(ent) in used or ent.org is None:
+            continue
+        if strong and _LIST_ITEM_BEFORE_RE.search(ts.template, max(0, tok.start() - 12), tok.start()):
+            continue
+        if strong and ent.strength == "W":
+            continue
+        if ent.kind == "media":
+            continue
+        best = ent
+    return best
+
+
+def _value(sentence: str, rtype: RelationType) -> tuple[float | None, str] | None:
+    if rtype not in _VALUED:
+        return None
+    monies = find_money(sentence)
+    if not monies:
+        return None
+    best = max(monies, key=lambda x: x.usd or 0.0)
+    return (best.usd, best.text)
+
+
+_COUNTRY_PREFIX_RE = re.compile(r"(?:U\.S\.|US|U\.K\.|UK|EU)\s$")
+
+
+def _surface_names(text: str, mentions: list[Mention]) -> dict[str, str]:
+    """Canonical name -> the fullest form this document uses for it (spec: names as written)."""
+    best: dict[str, str] = {}
+    for m in mentions:
+        surface = clean_name(m.surface)
+        pre = _COUNTRY_PREFIX_RE.search(text, max(0, m.start - 6), m.start)
+        if pre:
+            surface = pre.group(0) + surface
+        old = best.get(m.entity)
+        if old is None or len(surface) > len(old):
+            best[m.entity] = surface
+    return best
+
+
+def _dedupe(claims: list[Claim]) -> list[Claim]:
+    """One claim per (relation, evidence sentence): the most confident pattern wins."""
+    best: dict[tuple, Claim] = {}
+    for c in claims:
+        key = (*c.key(), c.evidence_start)
+        old = best.get(key)
+        if old is None or c.confidence > old.confidence:
+            best[key] = c
+    return list(best.values())
+
+
+register_extractor("rules", RulesExtractor)

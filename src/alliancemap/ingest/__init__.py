@@ -1,0 +1,99 @@
+"""Readers: turn files and directories into Documents, one module per kind of file.
+
+A file named explicitly must be readable (else InputError); inside a directory, files of
+unsupported types are ignored and unreadable ones are skipped with a warning.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from alliancemap.errors import InputError
+from alliancemap.ingest.jsonl import read_jsonl
+from alliancemap.ingest.text import read_text_file
+from alliancemap.model import Document
+
+Warn = Callable[[str], None]
+
+_READERS: dict[str, Callable[[Path, Warn], Iterator[Document]]] = {
+    ".jsonl.gz": read_jsonl,
+    ".jsonl": read_jsonl,
+    ".md": read_text_file,
+    ".txt": read_text_file,
+}
+SUPPORTED_SUFFIXES: tuple[str, ...] = tuple(sorted(_READERS))
+
+_log = logging.getLogger("alliancemap.ingest")
+
+
+def _log_warning(message: str) -> None:
+    _log.warning("%s", message)
+
+
+def file_kind(path: Path) -> str | None:
+    """The supported suffix `path` ends with (".jsonl.gz" before ".gz"), else None."""
+    name = path.name.lower()
+    return next((s for s in sorted(_READERS, key=len, reverse=True) if name.endswith(s)), None)
+
+
+def _walk(root: Path) -> list[Path]:
+    found = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            path = Path(dirpath, name)
+            if not name.startswith(".") and file_kind(path) and path.is_file():
+                found.append(path)
+    return sorted(found, key=lambda p: p.relative_to(root).parts)
+
+
+def iter_files(path: Path) -> list[Path]:
+    """The files to read for `path`: itself, or a directory's supported files in sorted order."""
+    path = Path(path)
+    supported = ", ".join(SUPPORTED_SUFFIXES)
+    if not path.exists():
+        raise InputError(path, "no such file or directory")
+    if path.is_dir():
+        files = _walk(path)
+        if not files:
+            raise InputError(path, f"no files to read in directory (supported: {supported})")
+        return files
+    if file_kind(path) is None:
+        ext = path.suffix.lower()
+        what = f"file type {ext}" if ext else "file type (no extension)"
+        raise InputError(path, f"unsupported {what} (supported: {supported})")
+    return [path]
+
+
+def read_file(
+    path: Path, on_warning: Warn | None = None, *, skip_bad: bool = False
+) -> Iterator[Document]:
+    """Documents of one supported file; with `skip_bad`, an unreadable file is only a warning."""
+    warn = on_warning or _log_warning
+    kind = file_kind(path)
+    if kind is None:
+        raise InputError(
+            path, f"unsupported file type (supported: {', '.join(SUPPORTED_SUFFIXES)})"
+        )
+    try:
+        yield from _READERS[kind](path, warn)
+    except InputError as err:
+        if not skip_bad:
+            raise
+        warn(f"{err}; file skipped")
+
+
+def read_documents(path: Path, on_warning: Warn | None = None) -> Iterator[Document]:
+    """Documents of a file or, recursively, a directory; checks the path before returning."""
+    path = Path(path)
+    files = iter_files(path)
+    in_dir = path.is_dir()
+
+    def generate() -> Iterator[Document]:
+        for file in files:
+            yield from read_file(file, on_warning, skip_bad=in_dir)
+
+    return generate()

@@ -1,0 +1,215 @@
+"""Ingest: read documents, skip the ones already stored, extract the rest, write in batches.
+
+Hashes are checked against the store BEFORE extraction, so a re-run costs only reading and
+hashing. Each batch is one transaction: an error or ^C loses at most the batch in progress.
+With `workers > 1`, extraction runs in a process pool; only the main process writes.
+"""
+
+from __future__ import annotations
+
+import signal
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from alliancemap import registry
+from alliancemap.ingest import file_kind, iter_files, read_file
+from alliancemap.kb import default_kb
+from alliancemap.model import Claim, Document, Entity, Extraction, Mention
+from alliancemap.store import Store
+
+Progress = Callable[[int, "int | None"], None]
+Parts = tuple[list[Entity], list[Mention], list[Claim]]
+
+
+@dataclass
+class IngestSummary:
+    """What one ingest run did; `interrupted` is True when ^C stopped it early."""
+
+    documents_read: int = 0
+    new_documents: int = 0
+    skipped_documents: int = 0
+    claims_added: int = 0
+    warnings: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    files: int = 0
+    mentions_added: int = 0
+    interrupted: bool = False
+
+
+@dataclass
+class _Batch:
+    n_read: int  # documents read into this batch, new or not
+    documents: list[Document]  # the new ones, to extract and store
+
+
+# -- reading ------------------------------------------------------------------------------
+
+
+def _count_lines(path: Path) -> int:
+    n, last = 0, b"\n"
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            n += chunk.count(b"\n")
+            last = chunk[-1:]
+    return n + (last != b"\n")
+
+
+def _expected_total(files: Sequence[Path]) -> int | None:
+    """Documents to expect, when knowable without decompressing: one per text file, one per
+    line of plain JSONL; None as soon as a gzip file is involved."""
+    total = 0
+    for path in files:
+        kind = file_kind(path)
+        if kind == ".jsonl":
+            total += _count_lines(path)
+        elif kind in (".txt", ".md"):
+            total += 1
+        else:
+            return None
+    return total
+
+
+def _batches(
+    documents: Iterable[Document], store: Store, size: int, summary: IngestSummary
+) -> Iterator[_Batch]:
+    """Documents in batches of `size` read, keeping only those neither stored nor seen."""
+    seen: set[str] = set()
+    it = iter(documents)
+    while True:
+        chunk: list[tuple[str, Document]] = []
+        for doc in it:
+            chunk.append((doc.hash, doc))
+            if len(chunk) == size:
+                break
+        if not chunk:
+            return
+        summary.documents_read += len(chunk)
+        stored = store.known_hashes(h for h, _ in chunk)
+        new = []
+        for doc_hash, doc in chunk:
+            if doc_hash in stored or doc_hash in seen:
+                summary.skipped_documents += 1
+            else:
+                seen.add(doc_hash)
+                new.append(doc)
+        yield _Batch(len(chunk), new)
+
+
+# -- extracting ---------------------------------------------------------------------------
+
+_worker_extractor: Any = None
+
+
+def _init_worker(extractor_name: str) -> None:
+    """Build the worker's extractor once; ^C is handled by the main process alone."""
+    global _worker_extractor
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _worker_extractor = registry.extractor(extractor_name)
+
+
+def _parts(extraction: Extraction) -> Parts:
+    return extraction.entities, extraction.mentions, extraction.claims
+
+
+def _extract_in_worker(documents: list[Document]) -> list[Parts]:
+    # Only the findings travel back; the main process still holds the documents.
+    return [_parts(_worker_extractor.extract(doc)) for doc in documents]
+
+
+def _join(documents: list[Document], parts: list[Parts]) -> list[Extraction]:
+    return [Extraction(doc, *p) for doc, p in zip(documents, parts, strict=True)]
+
+
+def _extract_serial(
+    batches: Iterable[_Batch], name: str
+) -> Iterator[tuple[_Batch, list[Extraction]]]:
+    extractor = registry.extractor(name)
+    for batch in batches:
+        yield batch, [extractor.extract(doc) for doc in batch.documents]
+
+
+def _extract_parallel(
+    batches: Iterable[_Batch], name: str, workers: int
+) -> Iterator[tuple[_Batch, list[Extraction]]]:
+    """Extract batches in a process pool, a bounded number in flight, yielded in order."""
+    pending: deque[tuple[_Batch, Future[list[Parts]] | None]] = deque()
+    pool = ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(name,))
+    try:
+        for batch in batches:
+            future = pool.submit(_extract_in_worker, batch.documents) if batch.documents else None
+            pending.append((batch, future))
+            while len(pending) > 2 * workers:
+                done, fut = pending.popleft()
+                yield done, _join(done.documents, fut.result()) if fut else []
+        while pending:
+            done, fut = pending.popleft()
+            yield done, _join(done.documents, fut.result()) if fut else []
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+# -- the run ------------------------------------------------------------------------------
+
+
+def ingest(
+    paths: Sequence[str | Path],
+    store: Store,
+    extractor_name: str = "rules",
+    batch_size: int = 200,
+    workers: int = 1,
+    on_progress: Progress | None = None,
+    on_warning: Callable[[str], None] | None = None,
+    sync_kb: bool = True,
+) -> IngestSummary:
+    """Read, extract and store every document under `paths`; returns what was done.
+
+    All paths are checked before any work (InputError). Errors while reading or writing
+    propagate after the batches before them were committed; ^C returns early with
+    `interrupted=True`. `on_progress(done, total)` follows each committed batch.
+    """
+    if batch_size < 1 or workers < 1:
+        raise ValueError("batch_size and workers must be at least 1")
+    started = time.perf_counter()
+    summary = IngestSummary()
+
+    def warn(message: str) -> None:
+        summary.warnings.append(message)
+        if on_warning is not None:
+            on_warning(message)
+
+    registry.get("extractors", extractor_name)  # an unknown name fails before any work
+    files = [(f, Path(p).is_dir()) for p in paths for f in iter_files(Path(p))]
+    summary.files = len(files)
+    total = _expected_total([f for f, _ in files])
+    if on_progress is not None:
+        on_progress(0, total)
+    documents = (doc for f, in_dir in files for doc in read_file(f, warn, skip_bad=in_dir))
+    batches = _batches(documents, store, batch_size, summary)
+    if workers > 1:
+        extracted = _extract_parallel(batches, extractor_name, workers)
+    else:
+        extracted = _extract_serial(batches, extractor_name)
+    done = 0
+    try:
+        if sync_kb:
+            store.sync_kb(default_kb())
+        for batch, extractions in extracted:
+            result = store.add_extractions(extractions)
+            summary.new_documents += result.new_documents
+            summary.skipped_documents += result.skipped_documents
+            summary.claims_added += result.claims_added
+            summary.mentions_added += result.mentions_added
+            done += batch.n_read
+            if on_progress is not None:
+                on_progress(done, total)
+    except KeyboardInterrupt:
+        summary.interrupted = True
+    finally:
+        extracted.close()
+        summary.seconds = time.perf_counter() - started
+    return summary

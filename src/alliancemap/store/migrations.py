@@ -1,0 +1,70 @@
+"""Versioned schema: a new store gets the current tables, an older one is upgraded in order.
+
+`schema.py` always describes the newest schema. When it changes, append to `UPGRADES` a
+function that turns a store of the previous version into the new one (ALTER TABLE, new
+tables, data moves); `migrate` runs the pending ones in a single transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from sqlalchemy import Connection, inspect, select
+
+from alliancemap.errors import StoreError
+from alliancemap.store.schema import meta, metadata
+
+Migration = Callable[[Connection], None]
+
+# UPGRADES[i] upgrades a store of version i + 1 to version i + 2.
+UPGRADES: list[Migration] = []
+SCHEMA_VERSION = len(UPGRADES) + 1
+
+VERSION_KEY = "schema_version"
+
+
+def stored_version(conn: Connection, where: str = "store") -> int | None:
+    """The schema version recorded in the store, or None for an empty database."""
+    tables = set(inspect(conn).get_table_names())
+    if meta.name not in tables:
+        if tables:
+            shown = ", ".join(sorted(tables)[:5])
+            raise StoreError(f"{where}: not an alliancemap store (it holds other tables: {shown})")
+        return None
+    value = conn.execute(select(meta.c.value).where(meta.c.key == VERSION_KEY)).scalar()
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise StoreError(f"{where}: store has no valid schema version ({value!r})") from None
+
+
+def _set_version(conn: Connection, version: int) -> None:
+    updated = conn.execute(
+        meta.update().where(meta.c.key == VERSION_KEY).values(value=str(version))
+    ).rowcount
+    if not updated:
+        conn.execute(meta.insert().values(key=VERSION_KEY, value=str(version)))
+
+
+def migrate(
+    conn: Connection, upgrades: Sequence[Migration] = UPGRADES, where: str = "store"
+) -> int:
+    """Create or upgrade the schema inside `conn`'s open transaction; returns the version."""
+    target = len(upgrades) + 1
+    version = stored_version(conn, where)
+    if version is None:
+        metadata.create_all(conn)
+        _set_version(conn, target)
+        return target
+    if version > target:
+        raise StoreError(
+            f"{where}: store schema version {version} is newer than this alliancemap supports "
+            f"({target}); upgrade alliancemap"
+        )
+    if version < 1:
+        raise StoreError(f"{where}: store has an invalid schema version ({version})")
+    for step in range(version, target):
+        upgrades[step - 1](conn)
+    if version != target:
+        _set_version(conn, target)
+    return target

@@ -1,0 +1,127 @@
+"""The store's tables, in portable SQLAlchemy Core (SQLite by default, PostgreSQL too).
+
+Entities are referenced by integer id; documents by the sha256 of their text. Every claim
+carries `claim_key`, a hash of its identifying fields, so re-runs and KB syncs never duplicate
+(a plain UNIQUE over columns would not catch KB claims, whose document is NULL).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+meta = Table(
+    "meta",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+documents = Table(
+    "documents",
+    metadata,
+    Column("hash", String(64), primary_key=True),  # sha256 hex of text
+    Column("doc_id", Text),  # the source's own id (JSONL "id", file stem)
+    Column("source", Text),  # file path or URL it was read from
+    Column("url", Text),
+    Column("title", Text),
+    Column("published", String(32)),  # "YYYY", "YYYY-MM" or "YYYY-MM-DD"
+    Column("author", Text),
+    Column("ingested_at", String(32), nullable=False),  # UTC ISO timestamp
+    Column("n_chars", Integer, nullable=False),
+    Column("text", Text, nullable=False),  # kept so evidence offsets can be checked and shown
+)
+
+entities = Table(
+    "entities",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(300), nullable=False, unique=True),  # canonical name
+    Column("type", String(20), nullable=False),  # organization, product, person, regulation
+    Column("kind", String(40)),
+    Column("country", String(40)),
+    Column("parent", String(300)),  # canonical name of the parent organization
+    Column("owner", String(300)),  # for products: canonical name of the owner
+    Column("in_kb", Boolean, nullable=False, default=False),
+)
+
+aliases = Table(
+    "aliases",
+    metadata,
+    Column("alias", String(300), primary_key=True),  # normalize_name() of the surface form
+    Column("entity_id", Integer, ForeignKey("entities.id", ondelete="CASCADE"), nullable=False),
+    Column("surface", String(300), nullable=False),
+)
+
+mentions = Table(
+    "mentions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column(
+        "document_hash",
+        String(64),
+        ForeignKey("documents.hash", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("surface", Text, nullable=False),
+    Column("entity_id", Integer, ForeignKey("entities.id", ondelete="CASCADE"), nullable=False),
+    UniqueConstraint("document_hash", "start", "end", "entity_id", name="uq_mentions_span"),
+    Index("ix_mentions_entity", "entity_id"),
+)
+
+claims = Table(
+    "claims",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("claim_key", String(64), nullable=False, unique=True),
+    Column(
+        "document_hash",
+        String(64),
+        ForeignKey("documents.hash", ondelete="CASCADE"),
+        nullable=True,  # NULL for knowledge-base facts
+    ),
+    Column("subject_id", Integer, ForeignKey("entities.id", ondelete="CASCADE"), nullable=False),
+    Column("object_id", Integer, ForeignKey("entities.id", ondelete="CASCADE"), nullable=False),
+    Column("type", String(20), nullable=False),
+    Column("date", String(32)),
+    Column("evidence", Text, nullable=False),
+    Column("evidence_start", Integer),
+    Column("evidence_end", Integer),
+    Column("extractor", String(40), nullable=False),
+    Column("confidence", Float, nullable=False),
+    Column("ended", Boolean, nullable=False, default=False),
+    Column("end_date", String(32)),
+    Column("value_usd", Float),
+    Column("value_text", Text),
+    Column("source_name", Text),  # the publication, for knowledge-base facts
+    Column("url", Text),  # the source article, for knowledge-base facts
+    UniqueConstraint(
+        "document_hash",
+        "subject_id",
+        "object_id",
+        "type",
+        "evidence_start",
+        "extractor",
+        name="uq_claims_provenance",
+    ),
+    Index("ix_claims_subject", "subject_id"),
+    Index("ix_claims_object", "object_id"),
+    Index("ix_claims_type", "type"),
+    Index("ix_claims_date", "date"),
+    Index("ix_claims_document", "document_hash"),
+)
