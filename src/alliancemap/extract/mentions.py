@@ -266,7 +266,13 @@ def build_template(
     for m in anaphors:
         noun = m.group(0).split()[-1].lower()
         target = None
-        for span in reversed([sp for sp in spans if sp[1] <= m.start() and sp[7] != "R"]):
+        earlier = [sp for sp in spans if sp[1] <= m.start() and sp[7] != "R"]
+        for span in reversed(earlier):
+            # The sentence's own subject is "it", not "the company", later in the sentence.
+            if span is earlier[0] and anaphor_target is not None and anaphor_compatible(
+                noun, anaphor_target.kind, anaphor_target.etype
+            ):
+                continue
             if span[4] is not None and anaphor_compatible(noun, span[6], span[5]):
                 target = span
                 break

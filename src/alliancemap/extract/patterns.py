@@ -34,7 +34,8 @@ ADV = (
     r"yesterday|formally|reportedly|previously|since|then|later|eventually|first|once|"
     r"itself|themselves|last\s+\w+|this\s+(?:week|month|year)|earlier\s+this\s+\w+|"
     r"on\s+\w+day|late\s+\w+day|in\s+\d{4}|in\s+[A-Z][a-z]+(?:\s+\d{4})?|back\s+in\s+\w+(?:\s+\d{4})?|"
-    r"will|is|are|was|were|has been|had been|did|does|do|not|never|said\s+it|said\s+they)\s+){0,5}"
+    r"will|is|are|was|were|has been|had been|did|does|do|not|never|said\s+it|said\s+they|"
+    r"agreed\s+to|agrees\s+to|agreeing\s+to|went\s+on\s+to|moved\s+to|decided\s+to)\s+){0,5}"
 )
 FRAME = (
     r"(?:(?:said|says|announced|announces|confirmed|confirms|revealed|reveals|disclosed|"

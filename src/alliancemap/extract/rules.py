@@ -76,6 +76,11 @@ HEDGE_NEAR_RE = re.compile(
     r"fail(?:s|ed)?\s+to|ready\s+to|prepar(?:es|ing|ed)\s+to|next\s+(?:week|month|year)|"
     r"soon|eventually|one\s+day|Could|Would|Might|Should|Not|Never|No)\b"
 )
+# A deal called off later in the sentence was never a relation.
+_CANCELLED_RE = re.compile(
+    r"\b(?:(?:was|were|has\s+been|had\s+been)\s+(?:called\s+off|abandoned|scrapped|cancell?ed|"
+    r"blocked|terminated|rejected)|fell\s+(?:through|apart)|collapsed)\b"
+)
 _NEGATION_RE = re.compile(r"\b(?:not|n't|never|no\s+longer|neither|nor)\b")
 _INTENT_OK_FOR_COMPETITION = re.compile(
     r"\b(?:aims?|aiming|seeks?|seeking|hopes?|hoping|wants?|looking|trying|tried|attempt\w*|"
@@ -281,7 +286,7 @@ class RulesExtractor:
         # ---- hedges
         scope_start = m.start() if pat.scope == "match" else 0
         clause = template[scope_start : m.end()]
-        if HEDGE_CLAUSE_RE.search(clause):
+        if HEDGE_CLAUSE_RE.search(clause) or _CANCELLED_RE.search(template, m.end(), m.end() + 90):
             return []
         near = template[max(scope_start, vstart - 45) : vstart]
         cut = max(near.rfind(" and "), near.rfind(","), near.rfind(";"))
