@@ -30,6 +30,7 @@ from alliancemap.evaluate import EvalReport
 from alliancemap.export import claim_dict, source_label
 
 MAX_WARNINGS_SHOWN = 20
+MAX_CELL = 240  # characters of evidence in a table cell; --json has it all
 
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
@@ -83,12 +84,16 @@ def progress(label: str) -> Iterator[Callable[[int, int | None], None]]:
         yield update
 
 
-def table(title: str | None, columns: list[str], rows: list[list[Any]], **kw: Any) -> Table:
-    """A Rich table with plain-text cells (no markup interpretation)."""
-    kw.setdefault("min_width", len(title) + 4 if title else None)
-    t = Table(title=title, title_justify="left", **kw)
+def table(
+    title: str | None, columns: list[str], rows: list[list[Any]], wrap: str | None = None
+) -> Table:
+    """A Rich table with plain-text cells; only the `wrap` column wraps, the others stay whole."""
+    t = Table(title=title, title_justify="left", min_width=len(title) + 4 if title else None)
     for name in columns:
-        t.add_column(name, overflow="fold")
+        if name == wrap:
+            t.add_column(name, overflow="fold", min_width=24, ratio=1)
+        else:
+            t.add_column(name, no_wrap=wrap is not None, overflow="ellipsis" if wrap else "fold")
     for row in rows:
         t.add_row(*(Text("" if v is None else str(v)) for v in row))
     return t
@@ -184,7 +189,8 @@ def evidence_cell(claims: Any) -> str:
         return ""
     best = max(claims, key=lambda c: float(c.confidence or 0.0))
     src = source_label(best)
-    return f"{best.evidence} [{src}]" if src else best.evidence
+    text = best.evidence if len(best.evidence) <= MAX_CELL else best.evidence[:MAX_CELL] + "…"
+    return f"{text} [{src}]" if src else text
 
 
 def show_partners(org: str, partners: list[Any]) -> None:
@@ -204,7 +210,7 @@ def show_partners(org: str, partners: list[Any]) -> None:
         for p in partners
     ]
     cols = ["partner", "type", "dir", "claims", "sources", "first", "last", "evidence"]
-    out.print(table(f"Partners of {org}", cols, rows))
+    out.print(table(f"Partners of {org}", cols, rows, wrap="evidence"))
 
 
 def show_claims(title: str, claims: list[Any]) -> None:

@@ -711,3 +711,44 @@ _add(
 )
 
 PATTERNS: tuple[Pattern, ...] = tuple(_P)
+
+# Cheap per-type triggers over the lower-cased template: a pattern runs only when its type's
+# trigger occurs in the sentence, which keeps the extractor fast on the many sentences that
+# state nothing.
+TYPE_TRIGGERS: dict[T, re.Pattern[str]] = {
+    T.ACQUISITION: re.compile(
+        r"acqui|bought|\bbuy|purchas|snap|snatch|scoop|picked up|took over|takes over|merge|"
+        r"absorb|takeover|buyout"
+    ),
+    T.INVESTMENT: re.compile(
+        r"invest|pour|backed|funded|financ|backer|stake|round|rais|particip|\bbets?\b|inject|"
+        r"plow|plough|sank|backing|money|capital|funding|shareholder|contribution|support"
+    ),
+    T.PARTNERSHIP: re.compile(
+        r"partner|team|forces|collaborat|work|allian|allied|joint|deal|agreement|pact|tie-up|"
+        r"co-develop|co-creat|co-found|consorti|project|program|initiative|venture|relationship|"
+        r"memorandum|signed|inked|struck|forged|conjunction|cooperation"
+    ),
+    T.SUPPLY: re.compile(
+        r"power|driven|\brun|built|integrat|embed|adopt|\bus(?:e|es|ed|ing)\b|licen|deploy|\btap|"
+        r"select|chose|choos|picked|reli|rely|provid|suppl|sell|sold|deliver|ship|offer|grant|"
+        r"gave|give|customer|client|access|switch|migrat|standardiz|prioritiz|available|"
+        r"included|\bbuy|bought|sourc|obtain|rent|making|made|makes|named|names|bring|brought|"
+        r"counts|lists"
+    ),
+    T.MEMBERSHIP: re.compile(
+        r"member|found|join|formed|created|launched|established|started|set up|includes|"
+        r"comprises|counts|brings together|unites|groups|banded"
+    ),
+    T.COMPETITION: re.compile(
+        r"compet|\bvie|vying|rival|battl|take on|taking on|took on|takes on|challeng|race|racing|"
+        r"\bwar\b|fight|squares off|faces off|up against|showdown|duel|dethrone|unseat|topple|"
+        r"displace|\bbeat"
+    ),
+    T.LITIGATION: re.compile(
+        r"\bsue|suing|lawsuit|\bsuit|complaint|legal|\bcase|claim|petition|action"
+    ),
+    T.INVESTIGATION: re.compile(
+        r"investigat|probe|probing|inquir|enquir|scrutin|review|examination"
+    ),
+}

@@ -21,7 +21,7 @@ from alliancemap.extract.mentions import (
     TemplatedSentence,
     build_template,
 )
-from alliancemap.extract.patterns import PATTERNS, Pattern
+from alliancemap.extract.patterns import PATTERNS, TYPE_TRIGGERS, Pattern
 from alliancemap.extract.sentences import split_sentences
 from alliancemap.extract.values import find_money
 from alliancemap.kb import KnowledgeBase, default_kb
@@ -177,6 +177,7 @@ class RulesExtractor:
         hits = self.gazetteer.find(text)
         hit_starts = [h.start for h in hits]
         ctx = _Context(text=text)
+        triggers = [m.start() for m in TRIGGER_RE.finditer(text)]
         claims: list[Claim] = []
         mentions: list[Mention] = []
         entities: dict[str, Entity] = {}
@@ -202,7 +203,8 @@ class RulesExtractor:
                         h.owner,
                     )
                 )
-            if not TRIGGER_RE.search(sent.text):
+            t = bisect.bisect_left(triggers, sent.start)
+            if t >= len(triggers) or triggers[t] >= sent.end:
                 self._update_context_from_hits(ctx, shits)
                 continue
             anaphor = ctx.last_subject
@@ -274,8 +276,12 @@ class RulesExtractor:
 
     def _claims(self, ts, offset, document, published, ctx):
         template = ts.template
+        low = template.lower()
+        active = {t for t, rx in TYPE_TRIGGERS.items() if rx.search(low)}
         found: list[Claim] = []
         for pat in PATTERNS:
+            if pat.type not in active:
+                continue
             for m in pat.regex.finditer(template):
                 found.extend(self._from_match(pat, m, ts, offset, document, published, ctx))
         return found
