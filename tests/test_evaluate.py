@@ -323,6 +323,22 @@ def test_error_causes():
     assert list(groups)[0] == "wrong direction"
 
 
+def test_a_correct_match_does_not_explain_another_error():
+    gold = [
+        doc(
+            "d1",
+            [
+                rel("Google", "investment", "Anthropic", evidence="Google invested in Anthropic."),
+                rel("Google", "supply", "Anthropic", evidence="Anthropic uses Google Cloud."),
+            ],
+            [*GOLD_ENTS, ent("Anthropic")],
+        )
+    ]
+    pred = [pred_doc("d1", [rel("Google", "investment", "Anthropic")])]
+    [fn] = evaluate(gold, pred).false_negatives
+    assert (fn.type, fn.cause) == ("supply", "other")
+
+
 def test_hedge_words_are_whole_words_and_may_the_month_is_not_a_hedge():
     gold = [doc("d1", [], GOLD_ENTS)]
     pred = [

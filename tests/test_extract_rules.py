@@ -24,7 +24,9 @@ def extractor():
     return registry.extractor("rules")
 
 
-def triples(extractor, text: str, published: str | None = "2023-05-10") -> set[tuple[str, str, str]]:
+def triples(
+    extractor, text: str, published: str | None = "2023-05-10"
+) -> set[tuple[str, str, str]]:
     ex = extractor.extract(Document(text=text, id="t", published=published))
     out = set()
     for c in ex.claims:
@@ -43,33 +45,81 @@ def claims(extractor, text: str, published: str | None = "2023-05-10"):
     ("text", "expected"),
     [
         # acquisition: active, passive, appositive, nominal
-        ("Nvidia acquired the networking company Mellanox in 2019.", ("Nvidia", "acquisition", "Mellanox")),
+        (
+            "Nvidia acquired the networking company Mellanox in 2019.",
+            ("Nvidia", "acquisition", "Mellanox"),
+        ),
         ("Kaggle was acquired by Google in 2017.", ("Google", "acquisition", "Kaggle")),
-        ("Mobileye, bought by Intel for $15 billion, builds driver assistance chips.", ("Intel", "acquisition", "Mobileye")),
-        ("Microsoft's acquisition of GitHub closed in October.", ("Microsoft", "acquisition", "GitHub")),
-        ("Salesforce today announced it is acquiring Slack.", ("Salesforce", "acquisition", "Slack")),
+        (
+            "Mobileye, bought by Intel for $15 billion, builds driver assistance chips.",
+            ("Intel", "acquisition", "Mobileye"),
+        ),
+        (
+            "Microsoft's acquisition of GitHub closed in October.",
+            ("Microsoft", "acquisition", "GitHub"),
+        ),
+        (
+            "Salesforce today announced it is acquiring Slack.",
+            ("Salesforce", "acquisition", "Slack"),
+        ),
         # investment: verbs, rounds, backed
-        ("Amazon will invest up to $4 billion in Anthropic, the companies said.", ("Amazon", "investment", "Anthropic")),
+        (
+            "Amazon will invest up to $4 billion in Anthropic, the companies said.",
+            ("Amazon", "investment", "Anthropic"),
+        ),
         ("Microsoft-backed OpenAI released a new model.", ("Microsoft", "investment", "OpenAI")),
-        ("Cohere, backed by Nvidia, sells models to enterprises.", ("Nvidia", "investment", "Cohere")),
+        (
+            "Cohere, backed by Nvidia, sells models to enterprises.",
+            ("Nvidia", "investment", "Cohere"),
+        ),
         # partnership
         ("IBM partnered with Hugging Face on open models.", ("Hugging Face", "partnership", "IBM")),
-        ("Apple and Google said they are working together on contact tracing.", ("Apple", "partnership", "Google")),
-        ("Ford and Baidu launched a two-year project to test self-driving cars.", ("Baidu", "partnership", "Ford")),
+        (
+            "Apple and Google said they are working together on contact tracing.",
+            ("Apple", "partnership", "Google"),
+        ),
+        (
+            "Ford and Baidu launched a two-year project to test self-driving cars.",
+            ("Baidu", "partnership", "Ford"),
+        ),
         # supply: product stands for its owner, customer to provider reversed
-        ("OpenAI's GPT-4 is now integrated into Microsoft's Bing search engine.", ("OpenAI", "supply", "Microsoft")),
-        ("Anthropic agreed to use Amazon's cloud platform for its workloads.", ("Amazon", "supply", "Anthropic")),
+        (
+            "OpenAI's GPT-4 is now integrated into Microsoft's Bing search engine.",
+            ("OpenAI", "supply", "Microsoft"),
+        ),
+        (
+            "Anthropic agreed to use Amazon's cloud platform for its workloads.",
+            ("Amazon", "supply", "Anthropic"),
+        ),
         ("Nvidia supplies chips to Tesla for its data centers.", ("Nvidia", "supply", "Tesla")),
         # membership: member -> group
-        ("Anthropic joined the Frontier Model Forum in July.", ("Anthropic", "membership", "Frontier Model Forum")),
+        (
+            "Anthropic joined the Frontier Model Forum in July.",
+            ("Anthropic", "membership", "Frontier Model Forum"),
+        ),
         # competition
-        ("Google competes with Microsoft in cloud computing.", ("Google", "competition", "Microsoft")),
-        ("Anthropic, a San Francisco startup and a rival to OpenAI, raised money.", ("Anthropic", "competition", "OpenAI")),
+        (
+            "Google competes with Microsoft in cloud computing.",
+            ("Google", "competition", "Microsoft"),
+        ),
+        (
+            "Anthropic, a San Francisco startup and a rival to OpenAI, raised money.",
+            ("Anthropic", "competition", "OpenAI"),
+        ),
         # litigation: plaintiff -> defendant
-        ("Getty Images sued Stability AI over copyright.", ("Getty Images", "litigation", "Stability AI")),
-        ("The New York Times filed a lawsuit against OpenAI in December.", ("The New York Times", "litigation", "OpenAI")),
+        (
+            "Getty Images sued Stability AI over copyright.",
+            ("Getty Images", "litigation", "Stability AI"),
+        ),
+        (
+            "The New York Times filed a lawsuit against OpenAI in December.",
+            ("The New York Times", "litigation", "OpenAI"),
+        ),
         # investigation: regulator -> target
-        ("The Federal Trade Commission opened an investigation into OpenAI in July.", ("Federal Trade Commission", "investigation", "OpenAI")),
+        (
+            "The Federal Trade Commission opened an investigation into OpenAI in July.",
+            ("Federal Trade Commission", "investigation", "OpenAI"),
+        ),
     ],
 )
 def test_each_relation_type_with_its_direction(extractor, text, expected):
@@ -115,7 +165,9 @@ def test_unknown_organizations_are_found(extractor):
 
 
 def test_citation_markers_and_bylines_are_not_parties(extractor):
-    found = triples(extractor, "(Reuters) - Microsoft partnered with Nvidia on AI chips, Reuters reported.")
+    found = triples(
+        extractor, "(Reuters) - Microsoft partnered with Nvidia on AI chips, Reuters reported."
+    )
     assert all("Reuters" not in (a, b) for a, _, b in found)
     found = triples(extractor, "Microsoft told VentureBeat it partnered with Nvidia.")
     assert all("VentureBeat" not in (a, b) for a, _, b in found)
@@ -140,7 +192,9 @@ def test_dates_and_values_attach_to_claims(extractor):
     assert len(cs) == 1
     assert cs[0].date == "2015"
     assert cs[0].value_usd == pytest.approx(16.7e9)
-    cs = claims(extractor, "Google today announced a partnership with Replit.", published="2023-03-28")
+    cs = claims(
+        extractor, "Google today announced a partnership with Replit.", published="2023-03-28"
+    )
     assert cs and cs[0].date == "2023-03-28"
 
 
@@ -170,7 +224,9 @@ def test_extractor_is_deterministic(extractor):
     assert triples(extractor, text) == triples(extractor, text)
 
 
-@pytest.mark.skipif(not (SHARED / "eval" / "seed.jsonl").exists(), reason="../shared/eval is absent")
+@pytest.mark.skipif(
+    not (SHARED / "eval" / "seed.jsonl").exists(), reason="../shared/eval is absent"
+)
 def test_seed_article_end_to_end_f1(extractor):
     gold = [json.loads(line) for line in (SHARED / "eval" / "seed.jsonl").open()]
     preds = [

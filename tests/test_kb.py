@@ -15,7 +15,18 @@ def test_sizes_meet_the_foundation_targets():
 
 def test_every_kind_is_represented():
     kinds = Counter(e.kind for e in default_kb().organizations.values())
-    for kind in ("lab", "bigtech", "chip", "startup", "investor", "university", "consortium", "regulator", "government", "media"):
+    for kind in (
+        "lab",
+        "bigtech",
+        "chip",
+        "startup",
+        "investor",
+        "university",
+        "consortium",
+        "regulator",
+        "government",
+        "media",
+    ):
         assert kinds[kind] > 0, kind
     assert set(kinds) <= ORG_KINDS
 

@@ -11,8 +11,6 @@ import os
 import re
 import sys
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
@@ -21,7 +19,8 @@ import typer
 
 from alliancemap import cli_output as show
 from alliancemap import registry
-from alliancemap.errors import AllianceMapError, InputError
+from alliancemap.errors import AllianceMapError
+from alliancemap.export import claim_dict
 from alliancemap.model import RelationType
 
 app = typer.Typer(
@@ -36,6 +35,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 SHARED = REPO_ROOT.parent / "shared"
 DEMO_CORPUS = SHARED / "corpus" / "ai-tech-articles.jsonl.gz"
 DEMO_SEED = SHARED / "seed"
+DEMO_WORKERS = min(4, os.cpu_count() or 1)
 
 DbOption = Annotated[
     str | None,
@@ -83,24 +83,18 @@ def check_name(group: str, name: str) -> str:
 
 
 def check_inputs(paths: list[str]) -> None:
-    """Fail early, with the file's name, on an input path that does not exist."""
+    """Fail before any work on an input the readers cannot take (missing, unsupported type)."""
+    from alliancemap.ingest import iter_files
+
     for p in paths:
-        if "://" not in p and not Path(p).exists():
-            raise InputError(p, "no such file or directory")
+        iter_files(Path(p))
 
 
-@contextmanager
-def opened_store(db: str | None) -> Iterator[Any]:
-    """The store at `db` (or $ALLIANCEMAP_DB, or the default), closed afterwards."""
+def opened_store(db: str | None) -> Any:
+    """The store at `db` (or $ALLIANCEMAP_DB, or the default); use it as a context manager."""
     from alliancemap.store import open_store
 
-    store = open_store(db)
-    try:
-        yield store
-    finally:
-        close = getattr(store, "close", None)
-        if close is not None:
-            close()
+    return open_store(db)
 
 
 def resolve_org(store: Any, name: str) -> str:
@@ -125,9 +119,9 @@ def _run_ingest(paths: list[str], store: Any, extractor: str, **kw: Any) -> None
             **kw,
         )
     show.print_warnings(warnings)
-    counted = summary.warnings
-    n_warnings = len(counted) if isinstance(counted, list | tuple) else int(counted or 0)
-    show.show_ingest_summary(summary, max(n_warnings, len(warnings)))
+    show.show_ingest_summary(summary, len(warnings))
+    if getattr(summary, "interrupted", False):
+        show.err.print("interrupted: the batches stored before ^C are kept", markup=False)
 
 
 @app.command()
@@ -237,7 +231,7 @@ def timeline(
         name = resolve_org(store, org)
         claims = list(store.timeline(name))
     if as_json:
-        show.print_json({"organization": name, "claims": [show.claim_json(c) for c in claims]})
+        show.print_json({"organization": name, "claims": [claim_dict(c) for c in claims]})
     else:
         show.show_claims(f"Timeline of {name}", claims)
 
@@ -254,7 +248,7 @@ def evidence(
         a, b = resolve_org(store, org1), resolve_org(store, org2)
         claims = list(store.evidence(a, b))
     if as_json:
-        show.print_json({"a": a, "b": b, "claims": [show.claim_json(c) for c in claims]})
+        show.print_json({"a": a, "b": b, "claims": [claim_dict(c) for c in claims]})
     else:
         show.show_claims(f"{a} and {b}", claims)
 
@@ -344,6 +338,9 @@ def demo(
         int | None, typer.Option("--limit", min=1, help="Ingest only the first N documents.")
     ] = None,
     extractor: ExtractorOption = "rules",
+    workers: Annotated[
+        int, typer.Option("--workers", min=1, help="Extraction processes.")
+    ] = DEMO_WORKERS,
 ) -> None:
     """Build a map in one go: sync the knowledge base, ingest the corpus, summarise the map."""
     from alliancemap.export import graph_from_store
@@ -357,18 +354,18 @@ def demo(
         if paths:
             show.out.print(f"ingesting {', '.join(paths)}", markup=False, soft_wrap=True)
             extra = {"limit": limit} if limit else {}
-            _run_ingest(paths, store, extractor, sync_kb=False, **extra)
+            _run_ingest(paths, store, extractor, workers=workers, sync_kb=False, **extra)
         else:
             show.out.print("no corpus found: the map holds the knowledge base only", markup=False)
         graph = graph_from_store(store)
+        per_type = store.stats()["claims_by_type"]
     top = sorted(graph.nodes.values(), key=lambda n: (-n.degree, n.name))[:10]
     show.show_mapping(
         "Top organizations by number of partners",
         {n.name: n.degree for n in top},
         ("organization", "partners"),
     )
-    per_type = Counter(e.type.value for e in graph.edges for _ in e.claims)
-    show.show_mapping("Claims by type", dict(per_type.most_common()), ("type", "claims"))
+    show.show_mapping("Claims by type", per_type, ("type", "claims"))
 
 
 def default_demo_inputs() -> list[str]:

@@ -30,6 +30,7 @@ from alliancemap.evaluate import EvalReport
 from alliancemap.export import claim_dict, source_label
 
 MAX_WARNINGS_SHOWN = 20
+WIDE_TABLE = 120  # columns needed for the partners table with its evidence
 MAX_CELL = 240  # characters of evidence in a table cell; --json has it all
 
 out = Console(highlight=False)
@@ -161,12 +162,8 @@ def show_report(report: EvalReport) -> None:
         print_plain(line)
 
 
-def claim_json(claim: Any) -> dict[str, Any]:
-    """A claim for `--json` output: every field, full evidence."""
-    return claim_dict(claim)
-
-
 def partner_json(p: Any) -> dict[str, Any]:
+    """A partner summary for `--json` output, with every claim and its full evidence."""
     return {
         "partner": p.partner,
         "type": _value(p.type),
@@ -175,7 +172,7 @@ def partner_json(p: Any) -> dict[str, Any]:
         "n_documents": p.n_documents,
         "first_date": p.first_date,
         "last_date": p.last_date,
-        "claims": [claim_json(c) for c in p.claims],
+        "claims": [claim_dict(c) for c in p.claims],
     }
 
 
@@ -194,7 +191,10 @@ def evidence_cell(claims: Any) -> str:
 
 
 def show_partners(org: str, partners: list[Any]) -> None:
-    """Partners of one organization, one row per (partner, type, direction)."""
+    """Partners of one organization, one row per (partner, type, direction), with evidence.
+
+    Wide terminals get a table; narrow ones a block per partner, so evidence never vanishes.
+    """
     arrows = {"out": "->", "in": "<-", "both": "<->"}
     rows = [
         [
@@ -209,8 +209,18 @@ def show_partners(org: str, partners: list[Any]) -> None:
         ]
         for p in partners
     ]
-    cols = ["partner", "type", "dir", "claims", "sources", "first", "last", "evidence"]
-    out.print(table(f"Partners of {org}", cols, rows, wrap="evidence"))
+    if out.width >= WIDE_TABLE:
+        cols = ["partner", "type", "dir", "claims", "sources", "first", "last", "evidence"]
+        out.print(table(f"Partners of {org}", cols, rows, wrap="evidence"))
+        return
+    out.print(f"[bold]Partners of {escape(org)}[/bold]")
+    for partner, rtype, arrow, n, sources, first, last, ev in rows:
+        span = f", {first} .. {last}" if first else ""
+        head = (
+            f"{partner}  {arrow} {rtype}  {_count(n, 'claim')}, {_count(sources, 'source')}{span}"
+        )
+        out.print(head, markup=False, soft_wrap=True)
+        out.print(f"    {ev}", markup=False, soft_wrap=True)
 
 
 def show_claims(title: str, claims: list[Any]) -> None:
@@ -233,3 +243,7 @@ def show_claims(title: str, claims: list[Any]) -> None:
 def show_mapping(title: str, data: Mapping[str, Any], columns: tuple[str, str]) -> None:
     """A two-column table of a name -> number mapping."""
     out.print(table(title, list(columns), [[k, v] for k, v in data.items()]))
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"

@@ -11,6 +11,9 @@ Choices the spec leaves open, made here:
   null too; when several predictions match one gold relation, the first one's date is scored.
 - Documents in the predictions but not in gold are ignored; gold documents missing from the
   predictions count all their relations as false negatives.
+- Error causes pair each error with the other side's errors only: a false positive is "wrong
+  direction" or "wrong type" when the matching gold relation was missed, a false negative when
+  the matching prediction is itself wrong; a correct match explains nothing.
 - The entity figure is the recall of gold `organization` entities among the predicted entity
   names and relation endpoints (any predicted type, aliases accepted).
 """
@@ -357,6 +360,10 @@ def _score_document(doc_id: str, gold_rec: dict, pred_rec: dict | None, report: 
     pred_forms = {normalize_name(str(e.get("name", ""))) for e in pred_rec.get("entities") or []}
     pred_forms |= {normalize_name(n) for p in preds for n in (p.subject, p.object)}
 
+    # Causes pair each error with the other side's errors: a false positive is explained by a
+    # missed gold relation, a false negative by a wrong prediction, never by a correct match.
+    missed = [k for k in gold_rels if k not in matched]
+    wrong = list(unmatched.values())
     for key, g in gold_rels.items():
         score = report.per_type.setdefault(key[2], TypeScore())
         if key in matched:
@@ -365,7 +372,7 @@ def _score_document(doc_id: str, gold_rec: dict, pred_rec: dict | None, report: 
             report.date_correct += date_agrees(g.get("date"), matched[key].date)
         else:
             score.fn += 1
-            cause = _fn_cause(key, g, preds, ents, pred_forms)
+            cause = _fn_cause(key, g, wrong, ents, pred_forms)
             report.false_negatives.append(
                 ErrorItem(
                     "fn",
@@ -389,7 +396,7 @@ def _score_document(doc_id: str, gold_rec: dict, pred_rec: dict | None, report: 
                 p.object,
                 p.evidence,
                 p.date,
-                _fp_cause(p, gold_rels, ents),
+                _fp_cause(p, missed, ents),
             )
         )
 
@@ -411,7 +418,7 @@ def date_agrees(gold: str | None, pred: str | None) -> bool:
     return len(pred) >= len(gold) and pred[: len(gold)] == gold
 
 
-def _fp_cause(p: _Pred, gold_rels: dict[tuple, dict], ents: _GoldEntities) -> str:
+def _fp_cause(p: _Pred, gold_rels: list[tuple], ents: _GoldEntities) -> str:
     s_ids, o_ids = set(p.subj_ids), set(p.obj_ids)
     if p.type not in SYMMETRIC_TYPES and any(
         t == p.type and a in o_ids and b in s_ids for a, b, t in gold_rels

@@ -15,13 +15,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from alliancemap.atomic import atomic_write
 from alliancemap.model import RelationType
 from alliancemap.registry import register_exporter
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 # Claim fields in the order CSV columns use; fields a store record adds are appended after.
 CLAIM_COLUMNS = (
@@ -255,6 +256,8 @@ def to_networkx(graph: MapGraph, dynamic: bool = False) -> nx.MultiDiGraph:
     With `dynamic`, nodes and edges get GEXF `start` (and `end` for ended relations) dates, and
     the relation type moves to `relation`, because GEXF reserves an edge's `type` for direction.
     """
+    import networkx as nx  # loaded on use: it is heavy, and most commands never need it
+
     g = nx.MultiDiGraph(name="alliancemap")
     for node in graph.nodes.values():
         attrs: dict[str, Any] = {
@@ -302,6 +305,8 @@ def _full_date(value: str | None) -> str | None:
 
 def export_graphml(store: Any, path: str | Path, as_of: str | None = None) -> None:
     """GraphML for Gephi, Cytoscape, yEd: one edge per (subject, object, type)."""
+    import networkx as nx
+
     g = to_networkx(graph_from_store(store, as_of))
     with atomic_write(path, "wb") as fh:
         nx.write_graphml(g, fh)
@@ -309,6 +314,8 @@ def export_graphml(store: Any, path: str | Path, as_of: str | None = None) -> No
 
 def export_gexf(store: Any, path: str | Path, as_of: str | None = None) -> None:
     """Dynamic GEXF: node and edge `start` dates drive Gephi's timeline."""
+    import networkx as nx
+
     g = to_networkx(graph_from_store(store, as_of), dynamic=True)
     with atomic_write(path, "wb") as fh:
         nx.write_gexf(g, fh)

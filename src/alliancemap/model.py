@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class Polarity(str, Enum):
+class Polarity(StrEnum):
     COOPERATIVE = "cooperative"
     ADVERSARIAL = "adversarial"
 
 
-class RelationType(str, Enum):
+class RelationType(StrEnum):
     """The closed set of eight relation types of the extraction spec."""
 
     PARTNERSHIP = "partnership"
@@ -66,7 +66,7 @@ _DIRECTION = {
 }
 
 
-class EntityType(str, Enum):
+class EntityType(StrEnum):
     ORGANIZATION = "organization"
     PRODUCT = "product"
     PERSON = "person"

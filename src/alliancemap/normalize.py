@@ -41,9 +41,13 @@ LEGAL_SUFFIXES = (
     "holdings",
 )
 _SUFFIX_RE = re.compile(
-    r"(?:[\s,]+(?:" + "|".join(re.escape(s) for s in sorted(LEGAL_SUFFIXES, key=len, reverse=True)) + r"))+$"
+    r"(?:[\s,]+(?:"
+    + "|".join(re.escape(s) for s in sorted(LEGAL_SUFFIXES, key=len, reverse=True))
+    + r"))+$"
 )
-_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"})
+_QUOTES = str.maketrans(
+    {"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"}
+)
 _POSSESSIVE_RE = re.compile(r"(?<=\w)'s?$")
 _PUNCT_RE = re.compile(r"[^\w\s&+]")
 _SPACE_RE = re.compile(r"\s+")

@@ -105,7 +105,9 @@ ORG_HEADS = frozenset(
     Services Industries Enterprises Intelligence AI.
     """.split()
 )
-ORG_HEADS_AI = frozenset({"AI", "ML", "Labs", "Robotics", "Bio", "Health", "Cloud", "Data", "Vision"})
+ORG_HEADS_AI = frozenset(
+    {"AI", "ML", "Labs", "Robotics", "Bio", "Health", "Cloud", "Data", "Vision"}
+)
 
 # Heads of group names: joining one of these is membership, not partnership.
 GROUP_HEADS = frozenset(

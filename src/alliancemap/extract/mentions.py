@@ -27,7 +27,15 @@ from alliancemap.resolve import clean_name
 
 # Same-length replacements so offsets in the normalised text equal offsets in the original.
 _FOLD = str.maketrans(
-    {"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-", "\u00a0": " "}
+    {
+        "\u2019": "'",
+        "\u2018": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u00a0": " ",
+    }
 )
 
 TOKEN_RE = re.compile(r"⟪([KPURW])(\d+)⟫")
@@ -269,8 +277,10 @@ def build_template(
         earlier = [sp for sp in spans if sp[1] <= m.start() and sp[7] != "R"]
         for span in reversed(earlier):
             # The sentence's own subject is "it", not "the company", later in the sentence.
-            if span is earlier[0] and anaphor_target is not None and anaphor_compatible(
-                noun, anaphor_target.kind, anaphor_target.etype
+            if (
+                span is earlier[0]
+                and anaphor_target is not None
+                and anaphor_compatible(noun, anaphor_target.kind, anaphor_target.etype)
             ):
                 continue
             if span[4] is not None and anaphor_compatible(noun, span[6], span[5]):

@@ -186,7 +186,13 @@ class RulesExtractor:
             hi = bisect.bisect_left(hit_starts, sent.end)
             shits = [
                 GazetteerHit(
-                    h.start - sent.start, h.end - sent.start, h.surface, h.name, h.type, h.kind, h.owner
+                    h.start - sent.start,
+                    h.end - sent.start,
+                    h.surface,
+                    h.name,
+                    h.type,
+                    h.kind,
+                    h.owner,
                 )
                 for h in hits[lo:hi]
                 if h.end <= sent.end
@@ -215,7 +221,9 @@ class RulesExtractor:
                     claims.append(claim)
                     for name in (claim.subject, claim.object):
                         if name not in entities:
-                            self._note_entity(entities, name, EntityType.ORGANIZATION, None, None, False)
+                            self._note_entity(
+                                entities, name, EntityType.ORGANIZATION, None, None, False
+                            )
             self._update_context(ctx, ts)
         return Extraction(
             document=document,
@@ -237,7 +245,9 @@ class RulesExtractor:
     def _update_context_from_hits(self, ctx: _Context, hits: list[GazetteerHit]) -> None:
         for h in hits:
             if h.type is EntityType.ORGANIZATION and h.kind != "media":
-                ent = SentenceEntity(-1, h.start, h.end, h.surface, h.name, h.name, h.type, h.kind, "K")
+                ent = SentenceEntity(
+                    -1, h.start, h.end, h.surface, h.name, h.name, h.type, h.kind, "K"
+                )
                 ctx.last_subject = ent
                 break
         for h in hits:
@@ -264,9 +274,20 @@ class RulesExtractor:
             if first is None and ent.strength in "KUPR":
                 first = ent
         if first is not None:
-            ctx.last_subject = first if first.etype is not EntityType.PRODUCT else SentenceEntity(
-                first.index, first.start, first.end, first.surface, first.org or first.name,
-                first.org, EntityType.ORGANIZATION, self._kinds.get(first.org or ""), "K",
+            ctx.last_subject = (
+                first
+                if first.etype is not EntityType.PRODUCT
+                else SentenceEntity(
+                    first.index,
+                    first.start,
+                    first.end,
+                    first.surface,
+                    first.org or first.name,
+                    first.org,
+                    EntityType.ORGANIZATION,
+                    self._kinds.get(first.org or ""),
+                    "K",
+                )
             )
         m = _ROUND_OWNER_RE.search(ts.template)
         if m and _ROUND_WORD_RE.search(ts.template, m.end()):
@@ -300,7 +321,11 @@ class RulesExtractor:
             near = near[cut:]
         near_hit = HEDGE_NEAR_RE.search(near)
         o_start = m.start("o") if "o" in pat.regex.groupindex and m.group("o") else None
-        if o_start is not None and o_start > vstart and _NEGATION_RE.search(template, vstart, o_start):
+        if (
+            o_start is not None
+            and o_start > vstart
+            and _NEGATION_RE.search(template, vstart, o_start)
+        ):
             return []
         if near_hit and not (
             pat.type is RelationType.COMPETITION and _INTENT_OK_FOR_COMPETITION.search(near)
@@ -394,9 +419,7 @@ class RulesExtractor:
         kind = ent.kind if ent.etype is EntityType.ORGANIZATION else self._kinds.get(ent.org or "")
         if pat.type is RelationType.COMPETITION and ent.is_regulator:
             return False
-        if kind == "media" and pat.type not in MEDIA_ALLOWED_TYPES:
-            return False
-        return True
+        return not (kind == "media" and pat.type not in MEDIA_ALLOWED_TYPES)
 
     def _implicit(self, pat, m, ts, ctx, subjects, objects) -> SentenceEntity | None:
         """The role a pattern leaves unsaid: the round's company, the group, the subject."""
@@ -454,7 +477,12 @@ class RulesExtractor:
             lo, hi = match_span
             dates = [d for d in dates if lo <= d.start and d.end <= hi]
         if dates:
-            best = min(dates, key=lambda d: 0 if d.start <= vpos <= d.end else min(abs(d.start - vpos), abs(d.end - vpos)))
+            best = min(
+                dates,
+                key=lambda d: (
+                    0 if d.start <= vpos <= d.end else min(abs(d.start - vpos), abs(d.end - vpos))
+                ),
+            )
             return best.value
         if pat.dated and published and ANNOUNCED_RE.search(matched):
             return published
@@ -462,7 +490,24 @@ class RulesExtractor:
 
 
 _NOT_SUBJECT = frozenset(
-    "The This That It Its Also And But Last In On Now Today Meanwhile Separately Earlier".split()
+    [
+        "The",
+        "This",
+        "That",
+        "It",
+        "Its",
+        "Also",
+        "And",
+        "But",
+        "Last",
+        "In",
+        "On",
+        "Now",
+        "Today",
+        "Meanwhile",
+        "Separately",
+        "Earlier",
+    ]
 )
 _VALUED = frozenset({RelationType.INVESTMENT, RelationType.ACQUISITION, RelationType.PARTNERSHIP})
 
@@ -488,7 +533,9 @@ def _nearest_left(
         ent = ts.entity(tok.group(0))
         if id(ent) in used or ent.org is None:
             continue
-        if strong and _LIST_ITEM_BEFORE_RE.search(ts.template, max(0, tok.start() - 12), tok.start()):
+        if strong and _LIST_ITEM_BEFORE_RE.search(
+            ts.template, max(0, tok.start() - 12), tok.start()
+        ):
             continue
         if strong and ent.strength == "W":
             continue

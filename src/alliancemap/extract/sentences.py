@@ -35,6 +35,11 @@ from dataclasses import dataclass
 MAX_SENTENCE_CHARS = 1500
 
 
+def _words(text: str) -> frozenset[str]:
+    """The whitespace-separated words of ``text``; keeps long word lists readable."""
+    return frozenset(text.split())
+
+
 @dataclass(frozen=True, slots=True)
 class Sentence:
     """One sentence; ``text == document_text[start:end]`` with no surrounding whitespace."""
@@ -55,17 +60,17 @@ _LEAD_WORD = re.compile(r"[A-Za-z]+")
 _DOTTED = re.compile(r"(?:[A-Za-z]{1,2}\.)+[A-Za-z]{1,2}|[A-Z]")
 
 # Never end a sentence: titles before names, and connectives that continue it.
-_NEVER = frozenset(
+_NEVER = _words(
     """Mr Mrs Ms Messrs Dr Prof St Mt Ft Gen Gov Sen Rep Rev Hon Pres Lt Col Capt Sgt Cmdr
-    Adm Maj Supt Fr vs v cf viz e.g i.e E.g I.e eg ie approx""".split()
+    Adm Maj Supt Fr vs v cf viz e.g i.e E.g I.e eg ie approx"""
 )
 # End a sentence only before a typical sentence starter; never before a digit.
-_ABBREVIATIONS = frozenset(
+_ABBREVIATIONS = _words(
     """Inc Corp Ltd Co Cos Bros Jr Sr LLC Plc plc Assn Dept Univ Intl Natl etc al No Nos no nos
     Vol vol Fig fig pp p Art Sec Ch Ave Blvd Rd Est est Jan Feb Mar Apr Jun Jul Aug Sep Sept
-    Oct Nov Dec Mon Tue Tues Wed Thu Thur Thurs Fri Sat Sun""".split()
+    Oct Nov Dec Mon Tue Tues Wed Thu Thur Thurs Fri Sat Sun"""
 )
-_STARTERS = frozenset(
+_STARTERS = _words(
     """A An The This That These Those It Its It's In On At By For From With Without Within
     To Of As And But Or Nor So Yet If When While Where Why How What Who Whom Whose Which
     He She They We I You His Her Their Our My Your Them Us Him There Here Then Now Today
@@ -75,7 +80,7 @@ _STARTERS = frozenset(
     Nine Ten First Second Third Finally Moreover Furthermore Indeed Even Only Just Yes
     Because Unlike Like Among Between About Other Overall Currently Previously Recently
     Yesterday Tomorrow Analysts Experts Critics Officials Sources Shares Investors
-    Read Related See Click Sign Subscribe""".split()
+    Read Related See Click Sign Subscribe"""
 )
 _BANG_NAMES = frozenset({"Yahoo", "Jeopardy", "Wham", "Panic"})
 

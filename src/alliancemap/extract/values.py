@@ -1,6 +1,8 @@
 """Find money amounts in a sentence ("$13 billion", "€2bn", "1.5 billion dollars").
 
-Deal sizes help rank and describe relations; one precompiled regex keeps this cheap.
+Deal sizes help rank and describe relations. To stay cheap on a large corpus, a literal-first
+hint scan (currency signs, codes and words) skips most sentences before the one precompiled
+amount regex runs.
 
 Choices on ambiguous cases:
 
@@ -157,11 +159,20 @@ _MONEY_RE = re.compile(
     rf"(?:[\s-]?(?P<wscale2>{_WORD_SCALE})\b)?\s+(?P<word>{_CURRENCY_WORD})"
 )
 _SPACES = re.compile(r"\s+")
+# Every amount contains one of these; each alternative starts with a literal character, so the
+# regex engine scans for them at C speed and most sentences skip the full pattern.
+_HINT_WORDS = (
+    "$ \u20ac \u00a3 \u00a5 \u20b9 \u20a9 dollars euro pounds yuan renminbi yen rupees won francs"
+    " USD EUR GBP JPY CNY RMB INR CHF CAD AUD HKD SGD NZD BRL KRW SEK Rs"
+)
+_HINT_RE = re.compile("|".join(re.escape(w) for w in _HINT_WORDS.split()))
 
 
 def find_money(sentence: str) -> list[Money]:
     """Find money amounts in ``sentence``, with amount, ISO currency and rough USD value."""
     out: list[Money] = []
+    if _HINT_RE.search(sentence) is None:
+        return out
     for m in _MONEY_RE.finditer(sentence):
         cur = m.group("cur")
         if cur is not None:
