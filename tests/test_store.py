@@ -390,6 +390,22 @@ def test_resolve_by_name_alias_and_normalised_form(store) -> None:
     assert store.resolve("  ") is None
 
 
+def test_resolve_prefers_the_kb_over_names_guessed_from_news(store) -> None:
+    store.add_extractions(
+        [
+            extraction(
+                "Google DeepMind and Acme Inc partner.",
+                "2023",
+                ("Google DeepMind", "Acme Inc", PART, "Google DeepMind and Acme Inc partner.", {}),
+            )
+        ]
+    )
+    assert store.resolve("Google DeepMind") == "Google DeepMind"  # before the KB is loaded
+    store.sync_kb(small_kb())
+    assert store.resolve("Google DeepMind") == "DeepMind"
+    assert store.resolve("ACME") == "Acme Inc"  # news-only entities resolve by normalised name
+
+
 def test_an_entity_seen_in_news_first_becomes_a_kb_entity(store) -> None:
     store.add_extractions(batch_ab())
     assert not {e.name: e for e in store.entities()}["Microsoft"].in_kb

@@ -24,6 +24,7 @@ class GazetteerHit:
     type: EntityType
     kind: str | None  # organization kind or product category
     owner: str | None  # product owner
+    ambiguous: bool = False  # the name is also an ordinary word: weak evidence only
 
 
 def _word_char(c: str) -> bool:
@@ -58,6 +59,7 @@ class Gazetteer:
             automaton.add_word(form, (len(form), value))
         automaton.make_automaton()
         self._automaton = automaton
+        self._ambiguous = self.kb.ambiguous
 
     def find(self, text: str) -> list[GazetteerHit]:
         """All non-overlapping, word-bounded KB mentions in `text`, leftmost-longest."""
@@ -81,6 +83,10 @@ class Gazetteer:
             if start < last_end:
                 continue
             name, etype, kind, owner = value
-            hits.append(GazetteerHit(start, end, text[start:end], name, etype, kind, owner))
+            hits.append(
+                GazetteerHit(
+                    start, end, text[start:end], name, etype, kind, owner, name in self._ambiguous
+                )
+            )
             last_end = end
         return hits

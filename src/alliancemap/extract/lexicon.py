@@ -48,7 +48,13 @@ PLACES = frozenset(
     Pakistan Palo Paris Pennsylvania Philippines Pittsburgh Poland Portugal Redmond Rome Russia Salt
     Scotland Seattle Seoul Shanghai Shenzhen Silicon Singapore Spain Stockholm Sweden Switzerland Sydney
     Taiwan Tennessee Thailand Tokyo Toronto Turkey Ukraine Utah Vancouver Vermont Vietnam Virginia Wales
-    Washington Wisconsin Wyoming Zurich
+    Washington Wisconsin Wyoming Zurich York Zealand Jersey Orleans Delhi Hampshire Mexico City
+    Valley Bay Area Francisco Angeles Diego Jose Kong Hong Tel Aviv Carolina Dakota Rico Lanka
+    Arabia Emirates UAE Qatar Saudi Iceland Estonia Latvia Lithuania Hungary Romania Bulgaria
+    Czech Slovakia Croatia Serbia Argentina Colombia Peru Venezuela Ecuador Bangladesh Malaysia
+    Cambridge Oxford Stanford Berkeley Mountain Menlo Cupertino Sunnyvale Bellevue Kirkland Tokyo
+    Osaka Kyoto Beijing Hangzhou Guangzhou Taipei Hsinchu Bengaluru Hyderabad Chennai Pune Lagos
+    Nairobi Cairo Johannesburg Cape Town Riyadh Doha Abu Dhabi Jakarta Manila Hanoi Bangkok
     """.split()
 )
 
@@ -86,7 +92,8 @@ STOP_CAPS = frozenset(
     Chinese American European British French German Japanese Korean Indian Israeli Canadian Italian
     Spanish Dutch Swiss Swedish Russian Australian Irish Norwegian Finnish Danish Brazilian Mexican
     Western Eastern Northern Southern Asian African Republican Democrat Democrats Republicans
-    Congress Senate House Parliament Court Supreme Judge Justice Attorney Act Bill Law
+    Congress Senate House Parliament Court Supreme Judge Justice Attorney Act Bill Law Prior
+    Development Languages Exclusive Programming Automation Security Privacy Business
     """.split()
 )
 
@@ -113,7 +120,7 @@ ORG_HEADS_AI = frozenset(
 GROUP_HEADS = frozenset(
     """
     Alliance Consortium Forum Foundation Association Council Committee Coalition Initiative Partnership
-    Federation Society Organization Organisation Union Club Group Network Board
+    Federation Society Organization Organisation Union
     """.split()
 )
 

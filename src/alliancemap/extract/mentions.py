@@ -61,8 +61,8 @@ class SentenceEntity:
 
         if self.kind == "consortium":
             return True
-        last = self.name.split()[-1] if self.name else ""
-        return self.strength in "UW" and last in GROUP_HEADS
+        words = self.name.split()
+        return self.strength in "UW" and len(words) >= 2 and words[-1] in GROUP_HEADS
 
     @property
     def is_regulator(self) -> bool:
@@ -79,14 +79,15 @@ def fold(text: str) -> str:
 
 # A capitalised phrase: words starting upper-case (or digits inside), joined by spaces, '&',
 # 'of', 'for', 'de'; internal '.', '-', ':' and '&' allowed ("Plat.One", "Run:ai", "AT&T").
-_CAP_WORD = r"(?:[A-Z][\w]*(?:[.&:\-'][\w]+)*\.?(?:ai|AI|io|com)?|\d+[A-Za-z][\w]*)"
+_CAP_WORD = r"(?:[A-Z][\w]*(?:(?:[.&:\-]|'(?!s\b))[\w]+)*\.?(?:ai|AI|io|com)?|\d+[A-Za-z][\w]*)"
 CAP_PHRASE_RE = re.compile(
     rf"(?<![\w⟪⟫.\-]){_CAP_WORD}(?:(?:\s+(?:&\s+|of\s+(?:the\s+)?|for\s+|de\s+|and\s+(?=[A-Z]\w*\s+(?:Partners|Company|Co\b)))?){_CAP_WORD})*"
 )
 _DESCRIPTOR_AFTER_RE = re.compile(
     r"\s+(?:firm|company|startup|start-up|maker|developer|provider|platform|software|chip|"
     r"chips|technology|unit|division|arm|model|models|tool|tools|app|apps|service|services|"
-    r"system|systems|device|devices|products?|giant|team|researchers?|engineers?|executives?|"
+    r"system|systems|device|devices|products?|giants?|team|researchers?|engineers?|executives?|"
+    r"firms|companies|players|startups|makers|brands|founders?|"
     r"users?|customers?|market|space|industry|sector|business|data|cloud|project|program|"
     r"lab|labs|research|group|rival|competitor|partner|investor|backer|funding|round|"
     r"deal|agreement|stake|shares|-based|based)\b"
@@ -120,7 +121,10 @@ _MEDIA_CONTEXT_RE = re.compile(
 )
 
 
-_NOT_A_NAME_RE = re.compile(r"^(?:[A-Z][a-z]+ly|[A-Z]+-\d+|[A-Z]\d+|\d+\w*)$")
+_NOT_A_NAME_RE = re.compile(
+    r"^(?:[A-Z][a-z]+ly|[A-Z][a-z]+ing|[A-Z]+-\d+|[A-Z]\d+|\d+|\w+'(?:re|ve|ll|s|d|t|m))$"
+)
+_DESCRIPTOR_WORD_RE = re.compile(r"-(?:based|headquartered|born|owned|backed|made|led|funded)$")
 
 
 def _is_person_like(words: list[str]) -> bool:
@@ -172,6 +176,24 @@ def unknown_org_candidates(
             surface = surface[:-1]
             end -= 1
         words = surface.split()
+        # "Washington-based Orions Systems": the descriptor is not part of the name.
+        cut_at = None
+        for i, w in enumerate(words):
+            if _DESCRIPTOR_WORD_RE.search(w):
+                cut_at = i
+        if cut_at is not None:
+            rest = words[cut_at + 1 :]
+            if not rest:
+                continue
+            offset = surface.index(rest[0], len(" ".join(words[: cut_at + 1])))
+            start += offset
+            surface = surface[offset:]
+            words = rest
+        while len(words) > 2 and words[0] in PLACES:
+            offset = surface.index(words[1], len(words[0]))
+            start += offset
+            surface = surface[offset:]
+            words = words[1:]
         if len(words) == 1 and (_NOT_A_NAME_RE.match(words[0])):
             continue
         lead = _strip_leading_stop(words)
@@ -246,7 +268,7 @@ class TemplatedSentence:
 def build_template(
     text: str,
     hits: list[GazetteerHit],
-    anaphor_target: SentenceEntity | None,
+    anaphor_targets: list[SentenceEntity],
 ) -> TemplatedSentence:
     """Find every mention in a sentence (known, unknown, anaphor) and build its template."""
     ftext = fold(text)
@@ -254,10 +276,21 @@ def build_template(
     taken = []
     for h in hits:
         if h.type is EntityType.PRODUCT:
-            spans.append((h.start, h.end, h.surface, h.name, h.owner, h.type, h.kind, "P"))
+            strength = "W" if h.ambiguous else "P"
+            spans.append((h.start, h.end, h.surface, h.name, h.owner, h.type, h.kind, strength))
         else:
+            strength = "W" if h.ambiguous else "K"
             spans.append(
-                (h.start, h.end, h.surface, h.name, h.name, EntityType.ORGANIZATION, h.kind, "K")
+                (
+                    h.start,
+                    h.end,
+                    h.surface,
+                    h.name,
+                    h.name,
+                    EntityType.ORGANIZATION,
+                    h.kind,
+                    strength,
+                )
             )
         taken.append((h.start, h.end))
     anaphors = [
@@ -274,23 +307,20 @@ def build_template(
     for m in anaphors:
         noun = m.group(0).split()[-1].lower()
         target = None
+        anaphor_target = next(
+            (t for t in anaphor_targets if anaphor_compatible(noun, t.kind, t.etype)), None
+        )
         earlier = [sp for sp in spans if sp[1] <= m.start() and sp[7] != "R"]
         for span in reversed(earlier):
             # The sentence's own subject is "it", not "the company", later in the sentence.
-            if (
-                span is earlier[0]
-                and anaphor_target is not None
-                and anaphor_compatible(noun, anaphor_target.kind, anaphor_target.etype)
-            ):
+            if span is earlier[0] and anaphor_target is not None:
                 continue
             if span[4] is not None and anaphor_compatible(noun, span[6], span[5]):
                 target = span
                 break
         if target is not None:
             spans.append((m.start(), m.end(), m.group(0), *target[3:7], "R"))
-        elif anaphor_target is not None and anaphor_compatible(
-            noun, anaphor_target.kind, anaphor_target.etype
-        ):
+        elif anaphor_target is not None:
             t = anaphor_target
             spans.append((m.start(), m.end(), m.group(0), t.name, t.org, t.etype, t.kind, "R"))
     spans.sort()

@@ -20,7 +20,7 @@ ITEM = rf"(?:{E}'s?\s+)?{E}{POSS}"
 _SEP = r"(?:\s*,\s*(?:and\s+also\s+|and\s+|&\s+)?|\s*/\s*|\s+(?:and|&|as well as|plus)\s+|\s*,\s*(?:as well as|plus)\s+)"
 LIST = rf"{ITEM}(?:{_SEP}{ITEM}){{0,14}}"
 # Up to N plain words (no entity, no clause punctuation): "Israeli computer vision company".
-_WORD = r"(?:[^\s⟪⟫,;:.()\"]+|\(⟪W\d+⟫\)|\([A-Z0-9]+\)|[A-Z][a-z]+,(?=\s+[A-Z][a-z]+-based))"
+_WORD = r"(?:(?!(?:by|from|with|against|than|via|after|before|while|when|because|that|which|who|whose|in|at|on|to|for)\s)[^\s⟪⟫,;:.()\"]+|\(⟪W\d+⟫\)|\([A-Z0-9]+\)|[A-Z][a-z]+,(?=\s+[A-Z][a-z]+-based))"
 
 
 def gap(n: int) -> str:
@@ -126,6 +126,15 @@ _add(
     dated=False,
 )
 
+_add(
+    "acq_sold_to",
+    T.ACQUISITION,
+    rf"{subj()}(?P<v>sold|sells|is\s+selling|agreed\s+to\s+sell|divested)\s+(?:off\s+)?(?:its|their|the)\s+"
+    rf"[^⟪⟫;]{{0,50}}?(?:division|unit|business|arm|subsidiary|operations?)\s+to\s+{DESC}(?P<o>{ITEM})",
+    0.82,
+    reverse=True,
+)
+
 # ---------------------------------------------------------------- investment
 _add(
     "inv_active",
@@ -160,7 +169,7 @@ _add(
 _add(
     "inv_participation",
     T.INVESTMENT,
-    rf"(?P<v>participation|backing|investments?|funding|support|money|contributions?|capital)\s+"
+    rf"(?P<v>participation|financial\s+backing|investments?|funding|money|capital|financing)\s+"
     rf"(?:also\s+)?(?:came\s+)?from\s+{DESC}(?P<s>{LIST})",
     0.8,
     implicit=True,
@@ -170,7 +179,9 @@ _add(
     T.INVESTMENT,
     rf"(?P<o>{ITEM}){ORGAPPOS}\s+{ADV}{FRAME}{ADV}(?P<v>raised|raises|has\s+raised|received|receives|"
     rf"secured|secures|got|gets|took|takes|landed|lands|closed|closes|nabbed|nabs|bagged|bags|"
-    rf"attracted|drew|has\s+drawn|drawn|won)\s+[^⟪⟫;]{{0,80}}?\bfrom\s+{DESC}(?P<s>{LIST})",
+    rf"attracted|drew|has\s+drawn|drawn|won)\s+(?=[^⟪⟫;]{{0,80}}?(?:[$€£¥]|\b(?:funding|investment|"
+    rf"capital|round|financing|millions?|billions?|dollars|backing|seed|series|money)\b))[^⟪⟫;]{{0,80}}?\bfrom\s+"
+    rf"{DESC}(?P<s>{LIST})",
     0.86,
 )
 _add(
@@ -370,7 +381,8 @@ _add(
     T.SUPPLY,
     rf"{subj()}(?P<v>provides|provided|provide|providing|supplies|supplied|supply|supplying|"
     rf"sells|sold|delivers|delivered|ships|shipped|offers|offered|licenses|licensed)\s+"
-    rf"(?:[^⟪⟫;]{{0,50}}?\s)?(?:to|for)\s+{DESC}(?P<o>{LIST})",
+    rf"(?:(?![^⟪⟫;]{{0,50}}?\b(?:division|unit|business|stake|subsidiary|shares|company|itself)\b)"
+    rf"[^⟪⟫;]{{0,50}}?\s)?(?:to|for)\s+{DESC}(?P<o>{LIST})",
     0.8,
 )
 _add(
@@ -478,8 +490,8 @@ _add(
     rf"become\s+(?:a\s+)?(?:founding\s+|new\s+)?members?\s+of|is\s+(?:a|an)\s+(?:founding\s+|"
     rf"charter\s+|new\s+)?member\s+of|are\s+(?:founding\s+|new\s+)?members\s+of|signed\s+(?:up|on)\s+"
     rf"(?:to|for|with)|(?:have\s+)?joined\s+together\s+to\s+(?:create|form|launch|found)|"
-    rf"banded\s+together\s+to\s+(?:create|form|launch)|(?:co-?founded|founded|formed|created|"
-    rf"launched|established))\s+(?:the\s+)?(?P<o>{ITEM})",
+    rf"banded\s+together\s+to\s+(?:create|form|launch)|(?:co-?founded|founded|formed|"
+    rf"established))\s+(?:the\s+)?(?P<o>{ITEM})",
     0.86,
     object_group=True,
 )

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from alliancemap.extract.dates import find_dates, parse_published
 from alliancemap.extract.gazetteer import Gazetteer, GazetteerHit
+from alliancemap.extract.lexicon import FIRST_NAMES
 from alliancemap.extract.mentions import (
     TOKEN_RE,
     SentenceEntity,
@@ -126,37 +127,89 @@ class _Context:
     last_group: SentenceEntity | None = None
     group_counts: dict[str | None, int] = field(default_factory=dict)
     fundraisers: list[tuple[int, str]] | None = None  # (offset, organization) in the document
+    # organization -> (mentions so far, last sentence index, an entity standing for it)
+    salience: dict[str, tuple[int, int, SentenceEntity]] = field(default_factory=dict)
+    sentence_index: int = 0
     text: str = ""
     offset: int = 0  # current sentence's offset
 
 
-def _tokens(group_text: str | None, ts: TemplatedSentence) -> list[SentenceEntity]:
+_ROLE_AFTER_RE = re.compile(
+    r"\s*(?:'s\s+)?(?:co-?founder|cofounder|founder|CEO|chief|executive|president|chairman|"
+    r"partner|professor|researcher|scientist|engineer|alum|alumnus|veteran|spokesperson|"
+    r"analyst|director|head|lead|employee|staffer|creator\s+of)\b"
+)
+_POSSESSIVE_NAME_RE = re.compile(r"'s?\s+(?:" + "|".join(sorted(FIRST_NAMES)) + r")\s+[A-Z]")
+
+
+def _tokens(m: re.Match[str] | None, group: str, ts: TemplatedSentence) -> list[SentenceEntity]:
     """Entities of a list group; in 'A's B', the possessor stands for a product, the head
-    stands for an organization unit ("Alphabet's Google")."""
-    if not group_text:
+    stands for an organization unit ("Alphabet's Google"). An organization that only
+    qualifies a person ("Stanford professor X", "Stanford's Andrew Ng") is not a party."""
+    if m is None or group not in m.re.groupindex or m.group(group) is None:
         return []
+    template = ts.template
+    lo, hi = m.span(group)
     out: list[SentenceEntity] = []
-    toks = list(TOKEN_RE.finditer(group_text))
+    toks = list(TOKEN_RE.finditer(template, lo, hi))
     skip_next = False
-    for i, m in enumerate(toks):
+    for i, tok in enumerate(toks):
         if skip_next:
             skip_next = False
             continue
-        ent = ts.entities[int(m.group(2))]
+        ent = ts.entities[int(tok.group(2))]
         nxt = toks[i + 1] if i + 1 < len(toks) else None
-        between = group_text[m.end() : nxt.start()] if nxt else ""
+        between = template[tok.end() : nxt.start()] if nxt else ""
         if nxt is not None and re.fullmatch(r"'s?\s+", between):
             head = ts.entities[int(nxt.group(2))]
             chosen = ent if head.etype is EntityType.PRODUCT or head.strength == "W" else head
-            out.append(chosen)
+            if not _ROLE_AFTER_RE.match(template, nxt.end()):
+                out.append(chosen)
             skip_next = True
+            continue
+        if _ROLE_AFTER_RE.match(template, tok.end()) or _POSSESSIVE_NAME_RE.match(
+            template, tok.end()
+        ):
             continue
         out.append(ent)
     return out
 
 
+_PASSIVE_BEFORE_RE = re.compile(r"\b(?:was|were|been|being|be|is|are|get|got)\s+(?:\w+ly\s+)?$")
+
+
+def _weak_filtered(
+    ents: list[SentenceEntity], pat: Pattern, implicit_slot: bool
+) -> list[SentenceEntity]:
+    """Keep weak single-word names only where the slot vouches for them."""
+    if not ents:
+        return ents
+    multi = len(ents) >= 2
+    out = []
+    for e in ents:
+        if e.strength == "W" and " " not in e.name.strip() and not (multi or implicit_slot):
+            continue
+        out.append(e)
+    return out
+
+
 def _org(ent: SentenceEntity) -> str | None:
     return ent.org
+
+
+_WORD_RE = re.compile(r"[A-Za-z][\w'\u2019&.-]*")
+_NAV_RE = re.compile(r"\bView All\b|\bSign (?:in|up)\b|\bSubscribe\b.*\bNewsletters?\b")
+
+
+def is_boilerplate(sentence: str) -> bool:
+    """Navigation menus and link lists: long runs of capitalised words with few verbs."""
+    if _NAV_RE.search(sentence):
+        return True
+    words = _WORD_RE.findall(sentence)
+    if len(words) < 14:
+        return False
+    caps = sum(1 for w in words if w[0].isupper())
+    return caps / len(words) > 0.6
 
 
 class RulesExtractor:
@@ -181,7 +234,8 @@ class RulesExtractor:
         claims: list[Claim] = []
         mentions: list[Mention] = []
         entities: dict[str, Entity] = {}
-        for sent in split_sentences(text):
+        for sent_index, sent in enumerate(split_sentences(text)):
+            ctx.sentence_index = sent_index
             lo = bisect.bisect_left(hit_starts, sent.start)
             hi = bisect.bisect_left(hit_starts, sent.end)
             shits = [
@@ -210,10 +264,10 @@ class RulesExtractor:
                     )
                 )
             t = bisect.bisect_left(triggers, sent.start)
-            if t >= len(triggers) or triggers[t] >= sent.end:
+            if t >= len(triggers) or triggers[t] >= sent.end or is_boilerplate(sent.text):
                 self._update_context_from_hits(ctx, shits)
                 continue
-            anaphor = ctx.last_subject
+            anaphor = self._salient(ctx)
             ctx.offset = sent.start
             ts = build_template(sent.text, shits, anaphor)
             if len(ts.entities) >= 2 or (ts.entities and (ctx.round_owner or ctx.last_group)):
@@ -242,7 +296,38 @@ class RulesExtractor:
         else:
             entities[name] = Entity(name, EntityType.ORGANIZATION, kind=kind, in_kb=in_kb)
 
+    def _salient(self, ctx: _Context) -> list[SentenceEntity]:
+        """Candidates for "the company", most likely first: organizations named in the last
+        three sentences, by mentions so far (ties go to the most recent)."""
+        recent = [
+            (count, last, ent)
+            for count, last, ent in ctx.salience.values()
+            if ctx.sentence_index - last <= 3
+        ]
+        recent.sort(key=lambda r: (r[0], r[1]), reverse=True)
+        out = [ent for _, _, ent in recent]
+        if not out and ctx.last_subject is not None:
+            out.append(ctx.last_subject)
+        return out
+
+    def _note_salience(self, ctx: _Context, name: str, ent: SentenceEntity) -> None:
+        count, _, _ = ctx.salience.get(name, (0, 0, ent))
+        ctx.salience[name] = (count + 1, ctx.sentence_index, ent)
+
     def _update_context_from_hits(self, ctx: _Context, hits: list[GazetteerHit]) -> None:
+        for h in hits:
+            if h.ambiguous or h.kind == "media":
+                continue
+            org = h.name if h.type is EntityType.ORGANIZATION else h.owner
+            if org:
+                kind = h.kind if h.type is EntityType.ORGANIZATION else self._kinds.get(org)
+                self._note_salience(
+                    ctx,
+                    org,
+                    SentenceEntity(
+                        -1, h.start, h.end, h.surface, org, org, EntityType.ORGANIZATION, kind, "K"
+                    ),
+                )
         for h in hits:
             if h.type is EntityType.ORGANIZATION and h.kind != "media":
                 ent = SentenceEntity(
@@ -265,6 +350,25 @@ class RulesExtractor:
         for ent in ts.entities:
             if ent.org is None or ent.kind == "media":
                 continue
+            if ent.strength in "KPU":
+                kind = (
+                    ent.kind if ent.etype is EntityType.ORGANIZATION else self._kinds.get(ent.org)
+                )
+                self._note_salience(
+                    ctx,
+                    ent.org,
+                    SentenceEntity(
+                        -1,
+                        ent.start,
+                        ent.end,
+                        ent.surface,
+                        ent.org,
+                        ent.org,
+                        EntityType.ORGANIZATION,
+                        kind,
+                        "K",
+                    ),
+                )
             if ent.is_group:
                 ctx.group_counts[ent.org] = ctx.group_counts.get(ent.org, 0) + 1
                 if ctx.last_group is None or ctx.group_counts[ent.org] >= ctx.group_counts.get(
@@ -299,13 +403,39 @@ class RulesExtractor:
         template = ts.template
         low = template.lower()
         active = {t for t, rx in TYPE_TRIGGERS.items() if rx.search(low)}
-        found: list[Claim] = []
+        explicit: list[Claim] = []
+        implicit: list[Claim] = []
         for pat in PATTERNS:
             if pat.type not in active:
                 continue
             for m in pat.regex.finditer(template):
-                found.extend(self._from_match(pat, m, ts, offset, document, published, ctx))
-        return found
+                got = self._from_match(pat, m, ts, offset, document, published, ctx)
+                (implicit if pat.implicit else explicit).extend(got)
+        stated = {(c.type, c.subject) for c in explicit} | {(c.type, c.object) for c in explicit}
+        found = explicit + [
+            c
+            for c in implicit
+            if (c.type, c.subject) not in stated or c.type is RelationType.MEMBERSHIP
+        ]
+        return [c for c in found if not self._parent_and_unit(c)]
+
+    def _parent_and_unit(self, claim: Claim) -> bool:
+        """A unit does not compete with or sue its own parent (Instagram and Meta)."""
+        if claim.type not in (RelationType.COMPETITION, RelationType.LITIGATION):
+            return False
+        return self._ancestor(claim.subject, claim.object) or self._ancestor(
+            claim.object, claim.subject
+        )
+
+    def _ancestor(self, a: str, b: str) -> bool:
+        seen = 0
+        ent = self.kb.organizations.get(b)
+        while ent is not None and ent.parent and seen < 6:
+            if ent.parent == a:
+                return True
+            ent = self.kb.organizations.get(ent.parent)
+            seen += 1
+        return False
 
     def _from_match(self, pat: Pattern, m: re.Match[str], ts, offset, document, published, ctx):
         template = ts.template
@@ -332,8 +462,21 @@ class RulesExtractor:
         ):
             return []
         # ---- roles
-        subjects = _tokens(m.groupdict().get("s"), ts) + _tokens(m.groupdict().get("s2"), ts)
-        objects = _tokens(m.groupdict().get("o"), ts)
+        subjects = _tokens(m, "s", ts) + _tokens(m, "s2", ts)
+        objects = _tokens(m, "o", ts)
+        # A lone weak name ("Katz", "Shareholders") is no organization on its own; in a list
+        # of investors or members, or beside organizations, it is.
+        subjects = _weak_filtered(subjects, pat, implicit_slot=pat.implicit)
+        objects = _weak_filtered(objects, pat, implicit_slot=False)
+        if (
+            pat.type is not RelationType.COMPETITION
+            and _PASSIVE_BEFORE_RE.search(template, max(0, vstart - 16), vstart)
+            and not pat.name.endswith(("passive", "_by", "by_into"))
+            and re.match(
+                r"(?:\w+ed|bought|sold|taken|won|drawn|made|built|run)\b", template[vstart:]
+            )
+        ):
+            return []
         if pat.implicit:
             implied = self._implicit(pat, m, ts, ctx, subjects, objects)
             if implied is None:
@@ -429,8 +572,15 @@ class RulesExtractor:
             owner = None
             for mm in _ROUND_OWNER_RE.finditer(prefix):
                 owner = ts.entity(mm.group(1))
+            if owner is None and not _ROUND_WORD_RE.search(ts.template):
+                return None  # "investment from companies including ..." names no round
             if owner is None:
-                owner = _nearest_left(ts, m.start(), used, strong=True)
+                leaders = {
+                    id(e)
+                    for lm in _LEADER_RE.finditer(ts.template)
+                    for e in _ents_in(lm.group(1), ts)
+                }
+                owner = _nearest_left(ts, m.start(), used | leaders, strong=True)
             if owner is None:
                 owner = self._nearest_fundraiser(ctx)
             if owner is None:
@@ -520,6 +670,16 @@ def _involves_product_or_noun(m: re.Match[str], ts: TemplatedSentence, pat: Patt
         if ts.entity(tok.group(0)).etype is EntityType.PRODUCT:
             return True
     return bool(re.search(r"'s?\s+(?:[\w\-]+\s+){0,2}?[a-z]", group or ""))
+
+
+_LEADER_RE = re.compile(
+    r"((?:⟪[KPURW]\d+⟫(?:'s?)?(?:\s*,\s*|\s+and\s+|\s+[\w.\-]+\s+){0,3}?)+)\s*(?:co-)?(?:led|leads|"
+    r"participated|joined|invested)\b"
+)
+
+
+def _ents_in(text: str, ts: TemplatedSentence) -> list[SentenceEntity]:
+    return [ts.entity(t.group(0)) for t in TOKEN_RE.finditer(text)]
 
 
 _LIST_ITEM_BEFORE_RE = re.compile(r"(?:\bby|\bfrom|\bincluding|\band|,|/)\s*$")

@@ -93,7 +93,7 @@ def _open(path: Path) -> IO[bytes]:
     try:
         if path.name.lower().endswith(".gz"):
             return gzip.open(path, "rb")
-        return open(path, "rb")  # noqa: SIM115 - closed by the caller's `with`
+        return open(path, "rb")
     except OSError as err:
         raise InputError(path, f"cannot read ({err.strerror or err})") from None
 
@@ -106,7 +106,7 @@ def read_jsonl(path: Path, warn: Callable[[str], None]) -> Iterator[Document]:
             head = fh.peek(_HEAD)[:_HEAD]  # type: ignore[attr-defined]
             if b"\x00" in head:
                 raise InputError(path, "binary file, not text")
-            for n, raw in enumerate(fh, 1):  # noqa: B007 - n is reported after the loop
+            for n, raw in enumerate(fh, 1):
                 doc = _parse(raw, path, n, warn)
                 if doc is not None:
                     yield doc

@@ -60,6 +60,9 @@ class KnowledgeBase:
     organizations: dict[str, Entity]
     products: dict[str, Entity]
     relations: tuple[LandmarkRelation, ...]
+    # Names that are also ordinary words ("Benchmark"): matched only where an organization
+    # is expected, never on their own.
+    ambiguous: frozenset[str] = frozenset()
 
     def entity(self, name: str) -> Entity | None:
         return self.organizations.get(name) or self.products.get(name)
@@ -105,6 +108,7 @@ def _date_ok(value: object) -> bool:
 def load_kb(data_dir: Path | None = None) -> KnowledgeBase:
     """Load and validate the knowledge base (bundled data unless `data_dir` is given)."""
     orgs: dict[str, Entity] = {}
+    ambiguous: set[str] = set()
     for fname, i, rec in _records("organizations", data_dir):
         name = rec.get("name")
         kind = rec.get("kind")
@@ -123,6 +127,8 @@ def load_kb(data_dir: Path | None = None) -> KnowledgeBase:
             parent=rec.get("parent"),
             in_kb=True,
         )
+        if rec.get("ambiguous"):
+            ambiguous.add(name)
     products: dict[str, Entity] = {}
     for fname, i, rec in _records("products", data_dir):
         name = rec.get("name")
@@ -134,6 +140,8 @@ def load_kb(data_dir: Path | None = None) -> KnowledgeBase:
         if name in products:
             raise KBError(f"{fname}: {name}: duplicate product")
         cat = rec.get("category")
+        if rec.get("ambiguous"):
+            ambiguous.add(name)
         if cat not in PRODUCT_CATEGORIES:
             raise KBError(f"{fname}: {name}: unknown category {cat!r}")
         products[name] = Entity(
@@ -181,7 +189,7 @@ def load_kb(data_dir: Path | None = None) -> KnowledgeBase:
                 note=rec.get("note"),
             )
         )
-    return KnowledgeBase(orgs, products, tuple(relations))
+    return KnowledgeBase(orgs, products, tuple(relations), frozenset(ambiguous))
 
 
 @functools.lru_cache(maxsize=1)

@@ -134,7 +134,7 @@ class Store:
         self,
         org: str | None = None,
         other: str | None = None,
-        type: RelationType | str | None = None,  # noqa: A002 - the API's word for it
+        type: RelationType | str | None = None,
         as_of: str | None = None,
         limit: int | None = None,
     ) -> list[ClaimRecord]:
@@ -163,7 +163,7 @@ class Store:
         self,
         org: str,
         as_of: str | None = None,
-        type: RelationType | str | None = None,  # noqa: A002
+        type: RelationType | str | None = None,
     ) -> list[PartnerSummary]:
         """`org`'s claims grouped by (partner, type, direction); by type, then most claims."""
         canonical = self.resolve(org) or org
@@ -231,15 +231,22 @@ class Store:
 
 
 def _resolve(conn: Connection, name: str) -> str | None:
-    exact = conn.execute(select(entities.c.name).where(entities.c.name == name)).scalar()
-    if exact is not None:
-        return exact
+    """Exact KB name, else the alias's entity if in the KB, else any exact name or alias."""
+    exact = conn.execute(
+        select(entities.c.name, entities.c.in_kb).where(entities.c.name == name)
+    ).first()
+    if exact is not None and exact.in_kb:
+        return exact.name
     stmt = (
-        select(entities.c.name)
+        select(entities.c.name, entities.c.in_kb)
         .select_from(aliases.join(entities, aliases.c.entity_id == entities.c.id))
         .where(aliases.c.alias == normalize_name(name))
     )
-    return conn.execute(stmt).scalar()
+    alias = conn.execute(stmt).first()
+    if alias is not None and alias.in_kb:
+        return alias.name
+    hit = exact or alias
+    return hit.name if hit is not None else None
 
 
 def _entity_id(conn: Connection, name: str) -> int | None:

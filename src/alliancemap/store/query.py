@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, literal, not_, or_, select
+from sqlalchemy import ColumnElement, Select, String, and_, func, literal, not_, or_, select
 
 from alliancemap.model import RelationType
 from alliancemap.store.records import ClaimRecord
@@ -79,7 +79,9 @@ def _not_after(column: Any, as_of: str) -> ColumnElement[bool]:
 
 def _before(column: Any, as_of: str) -> ColumnElement[bool]:
     # strictly before at the coarser of the two precisions: "2023" is not before "2023-06"
-    return func.substr(column, 1, len(as_of)) < func.substr(literal(as_of), 1, func.length(column))
+    return func.substr(column, 1, len(as_of)) < func.substr(
+        literal(as_of, String()), 1, func.length(column)
+    )
 
 
 def as_of_filter(as_of: str) -> ColumnElement[bool]:
