@@ -7,6 +7,7 @@ With `workers > 1`, extraction runs in a process pool; only the main process wri
 
 from __future__ import annotations
 
+import itertools
 import signal
 import time
 from collections import deque
@@ -165,8 +166,10 @@ def ingest(
     on_progress: Progress | None = None,
     on_warning: Callable[[str], None] | None = None,
     sync_kb: bool = True,
+    limit: int | None = None,
 ) -> IngestSummary:
-    """Read, extract and store every document under `paths`; returns what was done.
+    """Read, extract and store every document under `paths` (the first `limit` if given);
+    returns what was done.
 
     All paths are checked before any work (InputError). Errors while reading or writing
     propagate after the batches before them were committed; ^C returns early with
@@ -188,7 +191,12 @@ def ingest(
     total = _expected_total([f for f, _ in files])
     if on_progress is not None:
         on_progress(0, total)
-    documents = (doc for f, in_dir in files for doc in read_file(f, warn, skip_bad=in_dir))
+    documents: Iterable[Document] = (
+        doc for f, in_dir in files for doc in read_file(f, warn, skip_bad=in_dir)
+    )
+    if limit is not None:
+        documents = itertools.islice(documents, limit)
+        total = min(total, limit) if total is not None else limit
     batches = _batches(documents, store, batch_size, summary)
     if workers > 1:
         extracted = _extract_parallel(batches, extractor_name, workers)
