@@ -9,15 +9,34 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from sqlalchemy import Connection, inspect, select
+from sqlalchemy import Connection, Table, inspect, select, text
+from sqlalchemy.schema import CreateColumn
 
 from alliancemap.errors import StoreError
-from alliancemap.store.schema import meta, metadata
+from alliancemap.store.schema import documents, fetched, meta, metadata, signatures, source_state
 
 Migration = Callable[[Connection], None]
 
+
+def _add_column(conn: Connection, table: Table, name: str) -> None:
+    """ALTER TABLE ... ADD COLUMN for `table.c[name]` as schema.py declares it (nullable)."""
+    quoted = conn.dialect.identifier_preparer.format_table(table)
+    column = CreateColumn(table.c[name]).compile(dialect=conn.dialect)
+    conn.execute(text(f"ALTER TABLE {quoted} ADD COLUMN {column}"))
+
+
+def _v2_sources_and_near_duplicates(conn: Connection) -> None:
+    """Version 1 -> 2: near-duplicate links and signatures; state of fetched sources and URLs."""
+    _add_column(conn, documents, "duplicate_of")
+    for index in documents.indexes:
+        if index.name == "ix_documents_duplicate_of":
+            index.create(conn)
+    for table in (signatures, source_state, fetched):
+        table.create(conn)
+
+
 # UPGRADES[i] upgrades a store of version i + 1 to version i + 2.
-UPGRADES: list[Migration] = []
+UPGRADES: list[Migration] = [_v2_sources_and_near_duplicates]
 SCHEMA_VERSION = len(UPGRADES) + 1
 
 VERSION_KEY = "schema_version"

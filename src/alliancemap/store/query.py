@@ -42,6 +42,7 @@ _COLUMNS = (
     documents.c.source,
     documents.c.published,
     claims.c.source_name,
+    func.coalesce(documents.c.duplicate_of, documents.c.hash).label("source_group"),
 )
 
 

@@ -3,6 +3,9 @@
 Entities are referenced by integer id; documents by the sha256 of their text. Every claim
 carries `claim_key`, a hash of its identifying fields, so re-runs and KB syncs never duplicate
 (a plain UNIQUE over columns would not catch KB claims, whose document is NULL).
+
+Version 2 adds near-duplicate links (`documents.duplicate_of`, `signatures`) and the state of
+fetched sources (`source_state`, `fetched`), both keyed by the sha256 of a URL so any URL fits.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -43,6 +47,9 @@ documents = Table(
     Column("ingested_at", String(32), nullable=False),  # UTC ISO timestamp
     Column("n_chars", Integer, nullable=False),
     Column("text", Text, nullable=False),  # kept so evidence offsets can be checked and shown
+    # hash of the first stored near-duplicate of this text (its group's source); NULL: none
+    Column("duplicate_of", String(64)),
+    Index("ix_documents_duplicate_of", "duplicate_of"),
 )
 
 entities = Table(
@@ -124,4 +131,54 @@ claims = Table(
     Index("ix_claims_type", "type"),
     Index("ix_claims_date", "date"),
     Index("ix_claims_document", "document_hash"),
+)
+
+signatures = Table(
+    "signatures",
+    metadata,
+    # the order signatures were added in: a group's "first copy" is its lowest id
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column(
+        "document_hash",
+        String(64),
+        ForeignKey("documents.hash", ondelete="CASCADE"),
+        nullable=False,
+        unique=True,
+    ),
+    Column("scheme", String(60), nullable=False),  # the MinHash parameters (neardup.SCHEME)
+    Column("minhash", LargeBinary),  # NULL: text too short to compare
+)
+
+source_state = Table(
+    "source_state",
+    metadata,
+    Column("key", String(64), primary_key=True),  # sha256 of the URL
+    Column("url", Text, nullable=False),
+    Column("kind", String(16), nullable=False),  # feed, sitemap, page
+    Column("name", Text),
+    Column("last_pass_at", String(32)),  # UTC ISO timestamp of the last attempt
+    Column("last_ok_at", String(32)),  # ... and of the last complete success
+    Column("etag", Text),  # validators saved only once every entry was stored
+    Column("last_modified", Text),
+    Column("content_hash", String(64)),  # pages: the text last stored
+    Column("failures", Integer, nullable=False, default=0),  # consecutive failed passes
+    Column("last_error", Text),
+    Column("entries", Integer, nullable=False, default=0),  # entries listed at the last pass
+)
+
+fetched = Table(
+    "fetched",
+    metadata,
+    Column("key", String(64), primary_key=True),  # sha256 of the URL
+    Column("url", Text, nullable=False),
+    Column("source_key", String(64)),  # the source that listed it
+    Column("entry_id", Text),  # the feed's id for the entry
+    Column("status", String(16), nullable=False),  # ok, failed, blocked
+    Column("document_hash", String(64)),  # the stored text (possibly an earlier exact copy)
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("fetched_at", String(32), nullable=False),  # UTC ISO timestamp of the last attempt
+    Column("lastmod", String(32)),  # the sitemap's last-modified date when fetched
+    Column("error", Text),
+    Index("ix_fetched_source", "source_key"),
+    Index("ix_fetched_document", "document_hash"),
 )
