@@ -82,6 +82,7 @@ def fold(text: str) -> str:
 _CAP_WORD = r"(?:[A-Z][\w]*(?:(?:[.&:\-]|'(?!s\b))[\w]+)*\.?(?:ai|AI|io|com)?|\d+[A-Za-z][\w]*)"
 CAP_PHRASE_RE = re.compile(
     rf"(?<![\w⟪⟫.\-]){_CAP_WORD}(?:(?:\s+(?:&\s+|of\s+(?:the\s+)?|for\s+|de\s+|and\s+(?=[A-Z]\w*\s+(?:Partners|Company|Co\b)))?){_CAP_WORD})*"
+    r"(?:,?\s+(?:Inc|Corp|Ltd|LLC|Co|PLC|GmbH|AG)\.?(?![\w]))?"
 )
 _DESCRIPTOR_AFTER_RE = re.compile(
     r"\s+(?:firm|company|startup|start-up|maker|developer|provider|platform|software|chip|"
@@ -111,6 +112,20 @@ _ANAPHOR_RE = re.compile(
     + "|".join(re.escape(n) for n in ANAPHOR_NOUNS)
     + r")\b(?!['-]|\s+(?:of|that|which|who|in|to|for|behind|with)\b|\s+[A-Z])"
 )
+_OWNER_OF_RE = re.compile(
+    r"\b[Tt]he\s+(?:company|startup|start-up|firm|lab|maker|makers|creator|creators|developer|"
+    r"developers|team|outfit|owner)\s+(?:behind|of)\s+(?:the\s+)?$"
+)
+_PAIR_RE = re.compile(
+    r"\b(?:[Tt]he\s+two\s+(?:companies|firms|giants|rivals|partners|startups|tech\s+giants)|"
+    r"[Bb]oth\s+companies|[Bb]oth\s+firms)\b"
+)
+_ITS_RE = re.compile(
+    r"\b[Ii]ts(?=\s+(?:[\w\-$.]+\s+){0,3}?(?:acquisition|purchase|takeover|investment|stake|"
+    r"partnership|collaboration|alliance|rivals?|competitors?|technology|chips?|software|platform|"
+    r"products?|models?|systems?|cloud|backers?|investors?|customers?|clients?|lawsuit|suit|deal|"
+    r"tools?|services?|API)\b)"
+)
 _CITATION_RE = re.compile(r"\(\s*⟪[KUW](\d+)⟫\s*\)")
 _MEDIA_CONTEXT_RE = re.compile(
     r"(?:\b(?:told|according to|reported by|per|via|wrote in|writes in|said in|published by|"
@@ -127,12 +142,26 @@ _NOT_A_NAME_RE = re.compile(
 _DESCRIPTOR_WORD_RE = re.compile(r"-(?:based|headquartered|born|owned|backed|made|led|funded)$")
 
 
+_AFTER_BREAK_RE = re.compile(r"[\"(:\-]\s*$")
+
+
 def _is_person_like(words: list[str]) -> bool:
     return len(words) in (2, 3) and words[0] in FIRST_NAMES
 
 
-def _strip_leading_stop(words: list[str]) -> list[str]:
+# Capitalised words that begin many organization names ("General Catalyst", "Global
+# Illumination", "First Round Capital"): kept when the phrase is not at a sentence start.
+_NAME_STARTERS = frozenset(
+    "Global General First New National International United American Digital Open Deep Big "
+    "Data Cloud Applied Advanced Smart Social Mobile Quantum Machine Intelligent Federal State "
+    "Second Third Next Future Modern Royal Standard Universal Western Eastern Northern Southern".split()
+)
+
+
+def _strip_leading_stop(words: list[str], at_start: bool = True) -> list[str]:
     while words and (words[0] in STOP_CAPS or words[0] in CALENDAR):
+        if not at_start and len(words) >= 2 and words[0] in _NAME_STARTERS:
+            break
         words = words[1:]
     return words
 
@@ -196,7 +225,8 @@ def unknown_org_candidates(
             words = words[1:]
         if len(words) == 1 and (_NOT_A_NAME_RE.match(words[0])):
             continue
-        lead = _strip_leading_stop(words)
+        at_start = start == 0 or bool(_AFTER_BREAK_RE.search(ftext, max(0, start - 4), start))
+        lead = _strip_leading_stop(words, at_start)
         if lead is not words:
             if not lead:
                 continue
@@ -217,7 +247,7 @@ def unknown_org_candidates(
             w = words[0]
             if w in PLACES or w in CALENDAR or w in FIRST_NAMES or len(w) < 2:
                 continue
-        if all(w in PLACES for w in words if w not in ("of", "&", "the")):
+        if all(w in PLACES for w in words if w not in ("of", "&", "the") and w not in STOP_CAPS):
             continue
         if _is_person_like(words):
             continue
@@ -277,7 +307,14 @@ def build_template(
     for h in hits:
         if h.type is EntityType.PRODUCT:
             strength = "W" if h.ambiguous else "P"
-            spans.append((h.start, h.end, h.surface, h.name, h.owner, h.type, h.kind, strength))
+            start = h.start
+            # "the company behind ChatGPT", "the maker of Claude": the product's owner.
+            owner_of = _OWNER_OF_RE.search(ftext, max(0, start - 45), start)
+            if owner_of and not h.ambiguous:
+                start = owner_of.start()
+            spans.append((start, h.end, h.surface, h.name, h.owner, h.type, h.kind, strength))
+            taken.append((start, h.end))
+            continue
         else:
             strength = "W" if h.ambiguous else "K"
             spans.append(
@@ -295,7 +332,8 @@ def build_template(
         taken.append((h.start, h.end))
     anaphors = [
         m
-        for m in _ANAPHOR_RE.finditer(ftext)
+        for rx in (_PAIR_RE, _ITS_RE, _ANAPHOR_RE)
+        for m in rx.finditer(ftext)
         if not any(s < m.end() and m.start() < e for s, e in taken)
     ]
     taken.extend((m.start(), m.end()) for m in anaphors)
@@ -304,7 +342,32 @@ def build_template(
         spans.append((start, end, surface, name, name, EntityType.ORGANIZATION, None, strength))
         taken.append((start, end))
     spans.sort()
+    composites: list[tuple[int, int, str, list[tuple], str]] = []
     for m in anaphors:
+        if m.re is _PAIR_RE:
+            pair = [t for t in anaphor_targets if anaphor_compatible("company", t.kind, t.etype)]
+            if len(pair) >= 2:
+                members = [(t.name, t.org, t.etype, t.kind) for t in pair[:2]]
+                composites.append((m.start(), m.end(), m.group(0), members, ""))
+            continue
+        if m.re is _ITS_RE:
+            earlier = [sp for sp in spans if sp[1] <= m.start() and sp[4] is not None]
+            cands = [sp[3:7] for sp in earlier[:1]] + [
+                (t.name, t.org, t.etype, t.kind) for t in anaphor_targets
+            ]
+            cands = [c for c in cands if c[2] is EntityType.ORGANIZATION or c[1]]
+            if cands:
+                name, org, etype, kind = cands[0]
+                composites.append(
+                    (
+                        m.start(),
+                        m.end(),
+                        m.group(0),
+                        [(name, org, EntityType.ORGANIZATION, kind)],
+                        "'s",
+                    )
+                )
+            continue
         noun = m.group(0).split()[-1].lower()
         target = None
         anaphor_target = next(
@@ -329,16 +392,25 @@ def build_template(
     token_spans: list[tuple[int, int]] = []
     pos = 0
     tlen = 0
-    for start, end, surface, name, org, etype, kind, strength in spans:
+    merged = [(sp[0], sp[1], sp[2], [(sp[3], sp[4], sp[5], sp[6])], "", sp[7]) for sp in spans]
+    merged += [(c[0], c[1], c[2], c[3], c[4], "R") for c in composites]
+    merged.sort(key=lambda x: (x[0], -x[1]))
+    for start, end, surface, members, suffix, strength in merged:
         if start < pos:
             continue
         chunk = ftext[pos:start]
         parts.append(chunk)
         tlen += len(chunk)
-        i = len(entities)
-        token = f"⟪{strength}{i}⟫"
-        entities.append(SentenceEntity(i, start, end, surface, name, org, etype, kind, strength))
-        token_spans.append((tlen, tlen + len(token)))
+        tokens = []
+        for name, org, etype, kind in members:
+            i = len(entities)
+            tokens.append(f"⟪{strength}{i}⟫")
+            entities.append(
+                SentenceEntity(i, start, end, surface, name, org, etype, kind, strength)
+            )
+        token = " and ".join(tokens) + suffix
+        for _ in tokens:
+            token_spans.append((tlen, tlen + len(token)))
         parts.append(token)
         tlen += len(token)
         pos = end

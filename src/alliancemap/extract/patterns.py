@@ -16,8 +16,13 @@ from alliancemap.model import RelationType as T
 E = r"⟪[KPURW]\d+⟫"
 POSS = r"(?:'s?)?"
 # An item: optional possessor ("OpenAI's GPT-4") then an entity, then optional possessive.
-ITEM = rf"(?:{E}'s?\s+)?{E}{POSS}"
-_SEP = r"(?:\s*,\s*(?:and\s+also\s+|and\s+|&\s+)?|\s*/\s*|\s+(?:and|&|as well as|plus)\s+|\s*,\s*(?:as well as|plus)\s+)"
+_DESCNOUN = (
+    r"(?:(?:[A-Z][a-z]+|[a-z][\w\-]*)\s+){0,4}(?:firm|company|startup|start-up|maker|developer|"
+    r"provider|platform|specialist|vendor|publisher|website|site|outlet|brand|lab|chipmaker|"
+    r"carmaker|automaker|giant|fund|investor|group)\s+"
+)
+ITEM = rf"(?:{_DESCNOUN})?(?:{E}'s?\s+)?{E}{POSS}(?:\s*\([^()⟪⟫]{{1,20}}\))?"
+_SEP = r"(?:\s*,\s*(?:which|who)\s[^,;⟪⟫]{1,80}?\s*,\s*(?:and\s+|as\s+well\s+as\s+)?|\s*,\s*(?:and\s+also\s+|and\s+|&\s+)?|\s*/\s*|\s+(?:and|&|as well as|plus)\s+|\s*,\s*(?:as well as|plus)\s+)"
 LIST = rf"{ITEM}(?:{_SEP}{ITEM}){{0,14}}"
 # Up to N plain words (no entity, no clause punctuation): "Israeli computer vision company".
 _WORD = r"(?:(?!(?:by|from|with|against|than|via|after|before|while|when|because|that|which|who|whose|in|at|on|to|for)\s)[^\s⟪⟫,;:.()\"]+|\(⟪W\d+⟫\)|\([A-Z0-9]+\)|[A-Z][a-z]+,(?=\s+[A-Z][a-z]+-based))"
@@ -56,8 +61,15 @@ OTHERS = (
 )
 
 
+OFFICIALS = (
+    r"(?:(?:[A-Z]\w+\s+)?(?:[Gg]overnment\s+)?(?:officials|regulators|authorities|prosecutors|"
+    r"attorneys\s+general)\s+(?:from|in|of)\s+)?"
+)
+REGION = r"(?:\s+(?:provinces?|states?|governments?|regulators?|authorities))?"
+
+
 def subj(list_: str = LIST) -> str:
-    return rf"(?P<s>{list_}){OTHERS}{ORGAPPOS}\s+{ADV}{FRAME}{ADV}"
+    return rf"{OFFICIALS}(?P<s>{list_}){REGION}{OTHERS}{ORGAPPOS}\s+{ADV}{FRAME}{ADV}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +92,8 @@ class Pattern:
     regulator_subject: bool = False
     product_object: bool = False  # object item must involve a product or a possessive noun
     dated: bool = True  # undated claims of present-tense patterns take the publication date
+    check_hedges: bool = True  # False where the matched words are themselves the fact
+    salient_fallback: bool = False  # implicit subject may come from the document's focus
 
 
 _P: list[Pattern] = []
@@ -116,6 +130,14 @@ _add(
     rf"(?P<s>{ITEM})'s?\s+(?:[\w$.\-]+\s+){{0,4}}?(?P<v>acquisition|purchase|takeover|buyout)"
     rf"\s+of\s+{DESC}(?P<o>{LIST})",
     0.85,
+    dated=False,
+)
+_add(
+    "acq_list_nominal",
+    T.ACQUISITION,
+    rf"\b(?:the|its|their|recent|earlier)\s+(?:[\w\-]+\s+)?(?P<o>{LIST})\s+(?P<v>acquisitions|purchases|buyouts)\b",
+    0.76,
+    implicit=True,
     dated=False,
 )
 _add(
@@ -299,6 +321,14 @@ _add(
     pairwise=True,
 )
 _add(
+    "part_announced_by",
+    T.PARTNERSHIP,
+    rf"(?P<v>partnership|collaboration|alliance|joint\s+venture|agreement|deal)\s+(?:was\s+)?"
+    rf"(?:announced|signed|struck|unveiled|formed)\s+by\s+(?P<s>{LIST})",
+    0.8,
+    pairwise=True,
+)
+_add(
     "part_hyphen",
     T.PARTNERSHIP,
     rf"(?P<s>{E})-(?P<o>{E})\s+(?:[\w\-]+\s+)?(?P<v>partnership|alliance|collaboration|"
@@ -337,7 +367,7 @@ _NOUN_SUPPLY = (
     r"services?|infrastructure|systems?|servers?|data\s+centers?|index|search|hardware|"
     r"supercomputers?|computing|compute|tools?|engine|assistant|chatbot|data)"
 )
-OBJ_PRODUCT = rf"(?:{E}'s?\s+(?:[\w\-]+\s+){{0,2}}?{_NOUN_SUPPLY}\b|{ITEM})"
+OBJ_PRODUCT = rf"(?:{E}'s?\s+(?:[\w\-]+\s+){{0,2}}?{_NOUN_SUPPLY}\b|{E}(?:\s+{E}){{1,2}}|{ITEM})"
 _add(
     "sup_powered",
     T.SUPPLY,
@@ -362,7 +392,7 @@ _add(
     rf"uses|used|using|use|licenses|licensed|licensing|deploys|deployed|deploying|taps|tapped|"
     rf"tapping|selected|selects|chose|chooses|picked|relies\s+on|relied\s+on|rely\s+on|runs\s+on|"
     rf"switched\s+to|moved\s+to|migrated\s+to|standardized\s+on|prioritize|prioritizes|"
-    rf"is\s+building\s+[^⟪⟫;]{{0,50}}?\s+with|built\s+[^⟪⟫;]{{0,50}}?\s+(?:with|on))\s+"
+    rf"is\s+building\s+[^;]{{0,60}}?\s+with|built\s+[^;]{{0,60}}?\s+(?:with|on))\s+"
     rf"(?:the\s+)?(?P<o>{OBJ_PRODUCT})",
     0.8,
     reverse=True,
@@ -440,6 +470,15 @@ _add(
     rf"(?P<s>{ITEM})'s?\s+(?:[\w\-]+\s+)?(?P<v>customers|clients)\s+(?:include|includes|including|"
     rf"such\s+as|like|are)\s+{DESC}(?P<o>{LIST})",
     0.84,
+    dated=False,
+)
+_add(
+    "sup_customers_like",
+    T.SUPPLY,
+    rf"\b(?P<v>[Cc]ustomers|[Cc]lients)\s+(?:like|such\s+as|including|include)\s+{DESC}(?P<o>{LIST})",
+    0.72,
+    implicit=True,
+    salient_fallback=True,
     dated=False,
 )
 _add(
@@ -588,6 +627,7 @@ _add(
     rf"(?P<o>{LIST})",
     0.7,
     implicit=True,
+    salient_fallback=True,
     dated=False,
 )
 _add(
@@ -605,6 +645,7 @@ _add(
     rf"including)\s+{DESC}(?P<o>{LIST})",
     0.72,
     implicit=True,
+    salient_fallback=True,
     dated=False,
 )
 _add(
@@ -671,8 +712,9 @@ _add(
     "lit_complaint_from",
     T.LITIGATION,
     rf"(?P<v>complaint)\s+from\s+{DESC}(?P<s>{ITEM})(?:\s*\([^()]{{0,40}}\))?\s*,\s+which\s+"
-    rf"[^;]{{0,120}}?\b(?:against|about|over|into|on)\s+(?P<o>{ITEM})",
+    rf"[^;]{{0,120}}?\b(?:against|about|over|into|on|of)\s+(?P<o>{ITEM})",
     0.8,
+    check_hedges=False,
 )
 
 # ---------------------------------------------------------------- investigation

@@ -369,7 +369,7 @@ class RulesExtractor:
                         "K",
                     ),
                 )
-            if ent.is_group:
+            if ent.is_group and not _modifier_use(ts, ent):
                 ctx.group_counts[ent.org] = ctx.group_counts.get(ent.org, 0) + 1
                 if ctx.last_group is None or ctx.group_counts[ent.org] >= ctx.group_counts.get(
                     ctx.last_group.org, 0
@@ -442,10 +442,12 @@ class RulesExtractor:
         vstart = m.start("v") if "v" in pat.regex.groupindex and m.group("v") else m.start()
         # ---- hedges
         scope_start = m.start() if pat.scope == "match" else 0
-        clause = template[scope_start : m.end()]
+        clause = template[scope_start : m.end()] if pat.check_hedges else ""
         if HEDGE_CLAUSE_RE.search(clause) or _CANCELLED_RE.search(template, m.end(), m.end() + 90):
             return []
-        near = template[max(scope_start, vstart - 45) : vstart]
+        # Nominal forms ("X's acquisition of Y") state a fact whatever governs the phrase.
+        near_from = m.start() if pat.name.endswith("_nominal") else scope_start
+        near = template[max(near_from, vstart - 45) : vstart]
         cut = max(near.rfind(" and "), near.rfind(","), near.rfind(";"))
         if cut >= 0:
             near = near[cut:]
@@ -525,6 +527,13 @@ class RulesExtractor:
         out = []
         for a, b in pairs:
             sa, sb = _org(a), _org(b)
+            if (
+                pat.type is RelationType.ACQUISITION
+                and b.etype is EntityType.PRODUCT
+                and sa == sb
+                and b.strength == "P"
+            ):
+                sb = b.name  # "Apple acquired Siri": the company of that name, now a product
             if not sa or not sb or sa == sb:
                 continue
             if not self._endpoint_ok(a, pat) or not self._endpoint_ok(b, pat):
@@ -580,7 +589,9 @@ class RulesExtractor:
                     for lm in _LEADER_RE.finditer(ts.template)
                     for e in _ents_in(lm.group(1), ts)
                 }
-                owner = _nearest_left(ts, m.start(), used | leaders, strong=True)
+                owner = _nearest_left(
+                    ts, m.start(), used | leaders, strong=True, skip_list_items=True
+                )
             if owner is None:
                 owner = self._nearest_fundraiser(ctx)
             if owner is None:
@@ -592,8 +603,16 @@ class RulesExtractor:
                     return ent
             return ctx.last_group
         left = _nearest_left(ts, m.start(), used, strong=True)
-        if left is None and pat.name == "comp_competitors_are":
-            return ctx.last_subject
+        if left is None and pat.salient_fallback:
+            focus = self._salient(ctx)
+            return next(
+                (
+                    f
+                    for f in focus
+                    if id(f) not in used and f.org not in {e.org for e in subjects + objects}
+                ),
+                None,
+            )
         return left
 
     def _nearest_fundraiser(self, ctx: _Context) -> SentenceEntity | None:
@@ -678,6 +697,17 @@ _LEADER_RE = re.compile(
 )
 
 
+_MODIFIER_AFTER_RE = re.compile(
+    r"\s+(?:project|projects|member|members|initiative|effort|program)\b"
+)
+
+
+def _modifier_use(ts: TemplatedSentence, ent: SentenceEntity) -> bool:
+    """'a Linux Foundation project': the name qualifies something else here."""
+    before = ts.folded[max(0, ent.start - 3) : ent.start].lower()
+    return before.endswith(("a ", "an ")) or bool(_MODIFIER_AFTER_RE.match(ts.folded, ent.end))
+
+
 def _ents_in(text: str, ts: TemplatedSentence) -> list[SentenceEntity]:
     return [ts.entity(t.group(0)) for t in TOKEN_RE.finditer(text)]
 
@@ -686,18 +716,18 @@ _LIST_ITEM_BEFORE_RE = re.compile(r"(?:\bby|\bfrom|\bincluding|\band|,|/)\s*$")
 
 
 def _nearest_left(
-    ts: TemplatedSentence, tpos: int, used: set[int], strong: bool
+    ts: TemplatedSentence, tpos: int, used: set[int], strong: bool, skip_list_items: bool = False
 ) -> SentenceEntity | None:
     best = None
     for tok in TOKEN_RE.finditer(ts.template, 0, tpos):
         ent = ts.entity(tok.group(0))
         if id(ent) in used or ent.org is None:
             continue
-        if strong and _LIST_ITEM_BEFORE_RE.search(
+        if skip_list_items and _LIST_ITEM_BEFORE_RE.search(
             ts.template, max(0, tok.start() - 12), tok.start()
         ):
             continue
-        if strong and ent.strength == "W":
+        if strong and ent.strength == "W" and ent.index != 0:
             continue
         if ent.kind == "media":
             continue
