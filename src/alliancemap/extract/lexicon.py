@@ -48,7 +48,7 @@ PLACES = frozenset(
     Pakistan Palo Paris Pennsylvania Philippines Pittsburgh Poland Portugal Redmond Rome Russia Salt
     Scotland Seattle Seoul Shanghai Shenzhen Silicon Singapore Spain Stockholm Sweden Switzerland Sydney
     Taiwan Tennessee Thailand Tokyo Toronto Turkey Ukraine Utah Vancouver Vermont Vietnam Virginia Wales
-    Washington Wisconsin Wyoming Zurich York Zealand Jersey Orleans Delhi Hampshire Mexico City
+    Washington Wisconsin Wyoming Zurich York Alto Zealand Jersey Orleans Delhi Hampshire Mexico City
     Valley Bay Area Francisco Angeles Diego Jose Kong Hong Tel Aviv Carolina Dakota Rico Lanka
     Arabia Emirates UAE Qatar Saudi Iceland Estonia Latvia Lithuania Hungary Romania Bulgaria
     Czech Slovakia Croatia Serbia Argentina Colombia Peru Venezuela Ecuador Bangladesh Malaysia
@@ -93,7 +93,12 @@ STOP_CAPS = frozenset(
     Spanish Dutch Swiss Swedish Russian Australian Irish Norwegian Finnish Danish Brazilian Mexican
     Western Eastern Northern Southern Asian African Republican Democrat Democrats Republicans
     Congress Senate House Parliament Court Supreme Judge Justice Attorney Act Bill Law Prior
-    Development Languages Exclusive Programming Automation Security Privacy Business
+    Development Languages Exclusive Programming Automation Security Privacy Business Throughout
+    Following Amid Additionally Moreover Furthermore Overall Currently Previously Recently
+    Ultimately Indeed Regardless Nonetheless Nevertheless Finally Initially Originally Separately
+    Similarly Specifically Together Unfortunately Fortunately Interestingly Notably Importantly
+    Comedian Actor Actress Singer Author Writer Director Judge Senator Representative Governor
+    Mayor Minister Secretary Chairman Chairwoman Commissioner Analyst Researcher Scientist
     """.split()
 )
 

@@ -16,6 +16,7 @@ from alliancemap.extract.lexicon import (
     ANAPHOR_NOUNS,
     CALENDAR,
     FIRST_NAMES,
+    GROUP_HEADS,
     ORG_HEADS,
     ORG_HEADS_AI,
     PLACES,
@@ -142,11 +143,21 @@ _NOT_A_NAME_RE = re.compile(
 _DESCRIPTOR_WORD_RE = re.compile(r"-(?:based|headquartered|born|owned|backed|made|led|funded)$")
 
 
+_SPEECH_AFTER_RE = re.compile(
+    r"\s+(?:said|says|told|added|adds|noted|notes|explained|wrote|writes|argued|argues|believes|"
+    r"thinks|recalled|recalls|joined|joins|founded|co-founded|left|became|who)\b"
+)
 _AFTER_BREAK_RE = re.compile(r"[\"(:\-]\s*$")
 
 
 def _is_person_like(words: list[str]) -> bool:
-    return len(words) in (2, 3) and words[0] in FIRST_NAMES
+    """'Sam Altman', 'Comedian Sarah Silverman', 'Judge Lucy Koh' (not 'Bill Gates Foundation')."""
+    if words and (words[-1] in ORG_HEADS or words[-1] in ORG_HEADS_AI):
+        return False
+    return any(
+        w in FIRST_NAMES and i + 1 < len(words) and words[i + 1][:1].isupper()
+        for i, w in enumerate(words)
+    )
 
 
 # Capitalised words that begin many organization names ("General Catalyst", "Global
@@ -154,22 +165,33 @@ def _is_person_like(words: list[str]) -> bool:
 _NAME_STARTERS = frozenset(
     "Global General First New National International United American Digital Open Deep Big "
     "Data Cloud Applied Advanced Smart Social Mobile Quantum Machine Intelligent Federal State "
-    "Second Third Next Future Modern Royal Standard Universal Western Eastern Northern Southern".split()
+    "Second Third Next Future Modern Royal Standard Universal Western Eastern Northern Southern "
+    "European Chinese American British French German Japanese Korean Indian Israeli Canadian "
+    "Italian Spanish Dutch Swiss Swedish Australian Irish".split()
 )
 
 
 def _strip_leading_stop(words: list[str], at_start: bool = True) -> list[str]:
+    headed = len(words) >= 2 and (words[-1] in ORG_HEADS or words[-1] in GROUP_HEADS)
     while words and (words[0] in STOP_CAPS or words[0] in CALENDAR):
         if not at_start and len(words) >= 2 and words[0] in _NAME_STARTERS:
+            break
+        if headed and len(words) >= 2 and words[0] not in _FUNCTION_CAPS:
             break
         words = words[1:]
     return words
 
 
 def _strip_trailing_stop(words: list[str]) -> list[str]:
-    while words and words[-1] in CALENDAR:
+    while words and (words[-1] in CALENDAR or words[-1] in _FUNCTION_CAPS):
         words = words[:-1]
     return words
+
+
+_FUNCTION_CAPS = frozenset(
+    "The A An This That These Those It Its In On At By For From With Of To And Or But If When "
+    "While After Before As Also However Yet So Then Now Here There".split()
+)
 
 
 _STARTUP_KINDS = frozenset({None, "startup", "lab"})
@@ -251,6 +273,8 @@ def unknown_org_candidates(
             continue
         if _is_person_like(words):
             continue
+        if len(words) == 1 and _SPEECH_AFTER_RE.match(ftext, end):
+            continue  # "Rubin said": a person
         # "IoT firm X": a capitalised modifier of a descriptor noun is not a name.
         if _DESCRIPTOR_AFTER_RE.match(ftext, end) and words[-1] not in ORG_HEADS:
             continue

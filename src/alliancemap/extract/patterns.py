@@ -289,7 +289,21 @@ PART_VERB = (
     r"(?:into\s+)?(?:a|an|its|their)\s+[^⟪⟫;]{0,50}?(?:partnership|agreement|deal|pact|alliance|"
     r"collaboration|joint\s+venture|relationship|memorandum|tie-up))"
 )
-_add("part_active", T.PARTNERSHIP, rf"{subj()}{PART_VERB}\s+with\s+{DESC}(?P<o>{LIST})", 0.84)
+_add(
+    "part_active",
+    T.PARTNERSHIP,
+    rf"{subj()}{PART_VERB}\s+with\s+(?![^⟪⟫]{{0,40}}\b(?:customers|clients|users|brands|retailers)\b)"
+    rf"{DESC}(?P<o>{LIST})",
+    0.84,
+)
+_add(
+    "sup_works_with_customers",
+    T.SUPPLY,
+    rf"{subj()}(?P<v>worked|works|work|working|partnered|partners)\s+with\s+(?:[\w\-]+\s+){{0,2}}?"
+    rf"(?:customers|clients|brands|retailers)\s+(?:such\s+as|like|including)\s+(?P<o>{LIST})",
+    0.76,
+    dated=False,
+)
 _add(
     "part_joint",
     T.PARTNERSHIP,
@@ -411,7 +425,8 @@ _add(
     T.SUPPLY,
     rf"{subj()}(?P<v>provides|provided|provide|providing|supplies|supplied|supply|supplying|"
     rf"sells|sold|delivers|delivered|ships|shipped|offers|offered|licenses|licensed)\s+"
-    rf"(?:(?![^⟪⟫;]{{0,50}}?\b(?:division|unit|business|stake|subsidiary|shares|company|itself)\b)"
+    rf"(?:(?![^⟪⟫;]{{0,50}}?\b(?:division|unit|business|stake|subsidiary|shares|company|itself|"
+    rf"alternatives?|rivals?|competitors?|competition)\b)"
     rf"[^⟪⟫;]{{0,50}}?\s)?(?:to|for)\s+{DESC}(?P<o>{LIST})",
     0.8,
 )

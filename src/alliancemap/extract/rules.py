@@ -104,6 +104,9 @@ _ROUND_OWNER_RE = re.compile(
     r"closed|closes|secured|secures|announced|announces|lands|landed|gets|got|nabbed|nabs|bags|"
     r"bagged|snagged|pulled\s+in|brought\s+in)\b"
 )
+_ROUND_STRICT_RE = re.compile(
+    r"\b(?:round|series\s+[A-H]\b|seed|rais(?:e|es|ed|ing)|fundraising|tranche)", re.IGNORECASE
+)
 _ROUND_WORD_RE = re.compile(r"\b(?:round|funding|financing|raise[sd]?|investment)\b", re.IGNORECASE)
 
 MEDIA_ALLOWED_TYPES = frozenset({RelationType.LITIGATION, RelationType.ACQUISITION})
@@ -175,6 +178,11 @@ def _tokens(m: re.Match[str] | None, group: str, ts: TemplatedSentence) -> list[
     return out
 
 
+_CLAUSE_VERB_AFTER_RE = re.compile(
+    r"\s+(?:is|are|was|were|has|have|had|will|said|says|also|then|later|acquir\w*|buy\w*|bought|"
+    r"invest\w*|partner\w*|purchas\w*|sued|sues|su(?:e|ing)|launch\w*|announc\w*|raised|raises|"
+    r"compet\w*|join\w*|took|takes|snapped|picked)\b"
+)
 _PASSIVE_BEFORE_RE = re.compile(r"\b(?:was|were|been|being|be|is|are|get|got)\s+(?:\w+ly\s+)?$")
 
 
@@ -209,7 +217,8 @@ def is_boilerplate(sentence: str) -> bool:
     if len(words) < 14:
         return False
     caps = sum(1 for w in words if w[0].isupper())
-    return caps / len(words) > 0.6
+    limit = 0.5 if len(sentence) > 300 else 0.6
+    return caps / len(words) > limit
 
 
 class RulesExtractor:
@@ -466,6 +475,13 @@ class RulesExtractor:
         # ---- roles
         subjects = _tokens(m, "s", ts) + _tokens(m, "s2", ts)
         objects = _tokens(m, "o", ts)
+        # "A acquiring B, C buying D": C opens a new clause and is no object of A.
+        if len(objects) > 1 and _CLAUSE_VERB_AFTER_RE.match(template, m.end("o")):
+            toks = list(TOKEN_RE.finditer(template, m.start("o"), m.end("o")))
+            if len(toks) >= 2 and re.fullmatch(
+                r"(?:'s?)?\s*,\s*", template[toks[-2].end() : toks[-1].start()]
+            ):
+                objects = objects[:-1]
         # A lone weak name ("Katz", "Shareholders") is no organization on its own; in a list
         # of investors or members, or beside organizations, it is.
         subjects = _weak_filtered(subjects, pat, implicit_slot=pat.implicit)
@@ -581,7 +597,7 @@ class RulesExtractor:
             owner = None
             for mm in _ROUND_OWNER_RE.finditer(prefix):
                 owner = ts.entity(mm.group(1))
-            if owner is None and not _ROUND_WORD_RE.search(ts.template):
+            if owner is None and not _ROUND_STRICT_RE.search(ts.template):
                 return None  # "investment from companies including ..." names no round
             if owner is None:
                 leaders = {
