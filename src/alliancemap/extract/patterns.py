@@ -21,9 +21,12 @@ _DESCNOUN = (
     r"provider|platform|specialist|vendor|publisher|website|site|outlet|brand|lab|chipmaker|"
     r"carmaker|automaker|giant|fund|investor|group)\s+"
 )
-ITEM = rf"(?:{_DESCNOUN})?(?:{E}'s?\s+)?{E}{POSS}(?:\s*\([^()⟪⟫]{{1,20}}\))?"
+ITEM = rf"(?:{E}'s?\s+)?{E}{POSS}(?:\s*\([^()⟪⟫]{{1,20}}\))?"
+# Later list items may carry a descriptor ("and Norwegian software maker X"); the first
+# item's descriptor is matched by the pattern's own gap, which keeps matching fast.
+_LATER_ITEM = rf"(?:{_DESCNOUN})?{ITEM}"
 _SEP = r"(?:\s*,\s*(?:which|who)\s[^,;⟪⟫]{1,80}?\s*,\s*(?:and\s+|as\s+well\s+as\s+)?|\s*,\s*(?:and\s+also\s+|and\s+|&\s+)?|\s*/\s*|\s+(?:and|&|as well as|plus)\s+|\s*,\s*(?:as well as|plus)\s+)"
-LIST = rf"{ITEM}(?:{_SEP}{ITEM}){{0,14}}"
+LIST = rf"{ITEM}(?:{_SEP}{_LATER_ITEM}){{0,14}}"
 # Up to N plain words (no entity, no clause punctuation): "Israeli computer vision company".
 _WORD = r"(?:(?!(?:by|from|with|against|than|via|after|before|while|when|because|that|which|who|whose|in|at|on|to|for)\s)[^\s⟪⟫,;:.()\"]+|\(⟪W\d+⟫\)|\([A-Z0-9]+\)|[A-Z][a-z]+,(?=\s+[A-Z][a-z]+-based))"
 
@@ -94,6 +97,7 @@ class Pattern:
     dated: bool = True  # undated claims of present-tense patterns take the publication date
     check_hedges: bool = True  # False where the matched words are themselves the fact
     salient_fallback: bool = False  # implicit subject may come from the document's focus
+    project_object: bool = False  # the object is "the project": the last joint effort's parties
 
 
 _P: list[Pattern] = []
@@ -497,6 +501,16 @@ _add(
     dated=False,
 )
 _add(
+    "sup_project_drew_on",
+    T.SUPPLY,
+    rf"\b(?:[Tt]he|[Tt]his|[Tt]hat|[Ii]ts|[Tt]heir)\s+(?:[\w\-]+\s+)?(?:project|effort|initiative|system|"
+    rf"model|study|work|collaboration|partnership|research)\s+(?P<v>drew|draws|relied|relies|built|"
+    rf"builds|used|uses|tapped|taps)\s+(?:on\s+|upon\s+)?[^⟪⟫;]{{0,80}}?\b(?:from|provided\s+by|"
+    rf"supplied\s+by)\s+[^⟪⟫;]{{0,40}}?(?:including|such\s+as|like)?\s*(?P<s>{LIST})",
+    0.7,
+    project_object=True,
+)
+_add(
     "sup_access",
     T.SUPPLY,
     rf"(?P<o>{ITEM})\s+(?:will\s+)?(?P<v>gain|gains|gained|get|gets|got)\s+access\s+to\s+"
@@ -803,7 +817,7 @@ TYPE_TRIGGERS: dict[T, re.Pattern[str]] = {
         r"select|chose|choos|picked|reli|rely|provid|suppl|sell|sold|deliver|ship|offer|grant|"
         r"gave|give|customer|client|access|switch|migrat|standardiz|prioritiz|available|"
         r"included|\bbuy|bought|sourc|obtain|rent|making|made|makes|named|names|bring|brought|"
-        r"counts|lists"
+        r"counts|lists|drew|draws|relied|relies"
     ),
     T.MEMBERSHIP: re.compile(
         r"member|found|join|formed|created|launched|established|started|set up|includes|"

@@ -38,18 +38,12 @@ from alliancemap.model import (
 from alliancemap.registry import register_extractor
 from alliancemap.resolve import clean_name
 
+# A sentence is worth templating only if some relation type's trigger occurs in it.
 TRIGGER_RE = re.compile(
-    r"acqui|bought|\bbuy|purchas|snap|snatch|scoop|took over|takes over|merge|absorb|invest|"
-    r"poured|backed|funded|financ|backer|stake|round|raise|particip|partner|team|forces|"
-    r"collaborat|\bwork|allian|allied|joint|deal|agreement|pact|tie-up|co-develop|co-creat|"
-    r"consorti|power|integrat|embedded|built|adopt|\bus(?:e|es|ed|ing)\b|licen|deploy|\btap|"
-    r"select|chose|picked|reli|rely|runs on|provid|suppl|sell|sold|deliver|ship|offer|grant|"
-    r"gave|customer|client|access|member|found|join|compet|\bvie|vying|rival|battle|take on|"
-    r"taking on|took on|challeng|race|\bwar\b|\bsue|suing|lawsuit|\bsuit|complaint|legal|"
-    r"investigat|probe|probing|inquir|enquir|scrutin|review|backing|money|launch|signed|inked|"
-    r"struck|formed|between",
-    re.IGNORECASE,
+    "|".join(f"(?:{rx.pattern})" for rx in TYPE_TRIGGERS.values()), re.IGNORECASE
 )
+
+_TRIGGER_LOWER_RE = re.compile("|".join(f"(?:{rx.pattern})" for rx in TYPE_TRIGGERS.values()))
 
 # Hedges anywhere from the start of the sentence to the end of the match.
 HEDGE_CLAUSE_RE = re.compile(
@@ -133,6 +127,7 @@ class _Context:
     # organization -> (mentions so far, last sentence index, an entity standing for it)
     salience: dict[str, tuple[int, int, SentenceEntity]] = field(default_factory=dict)
     sentence_index: int = 0
+    last_project: tuple[SentenceEntity, ...] = ()  # parties of the last joint effort
     text: str = ""
     offset: int = 0  # current sentence's offset
 
@@ -239,7 +234,11 @@ class RulesExtractor:
         hits = self.gazetteer.find(text)
         hit_starts = [h.start for h in hits]
         ctx = _Context(text=text)
-        triggers = [m.start() for m in TRIGGER_RE.finditer(text)]
+        low = text.lower()
+        scan = (
+            _TRIGGER_LOWER_RE.finditer(low) if len(low) == len(text) else TRIGGER_RE.finditer(text)
+        )
+        triggers = [m.start() for m in scan]
         claims: list[Claim] = []
         mentions: list[Mention] = []
         entities: dict[str, Entity] = {}
@@ -282,6 +281,13 @@ class RulesExtractor:
             if len(ts.entities) >= 2 or (ts.entities and (ctx.round_owner or ctx.last_group)):
                 for claim in self._claims(ts, sent.start, document, published, ctx):
                     claims.append(claim)
+                    if claim.type is RelationType.PARTNERSHIP:
+                        ctx.last_project = tuple(
+                            SentenceEntity(
+                                -1, 0, 0, n, n, n, EntityType.ORGANIZATION, self._kinds.get(n), "K"
+                            )
+                            for n in (claim.subject, claim.object)
+                        )
                     for name in (claim.subject, claim.object):
                         if name not in entities:
                             self._note_entity(
@@ -495,6 +501,10 @@ class RulesExtractor:
             )
         ):
             return []
+        if pat.project_object:
+            objects = list(ctx.last_project)
+            if not objects:
+                return []
         if pat.implicit:
             implied = self._implicit(pat, m, ts, ctx, subjects, objects)
             if implied is None:
