@@ -1,0 +1,213 @@
+"""Extraction quality and speed: extract + evaluate on the seed and dev sets, and throughput
+of `extract` over the shared corpus.
+
+Writes `benchmarks/results/quality.json`, `quality.md`, and appends one line per run to
+`quality_history.jsonl` so a regression shows up in review.
+
+    .venv/bin/python benchmarks/bench_quality.py                 # seed + dev + whole corpus
+    .venv/bin/python benchmarks/bench_quality.py --corpus-docs 2000   # a quicker speed figure
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from alliancemap import registry
+from alliancemap.evaluate import evaluate
+from alliancemap.extract_io import extraction_to_record
+from alliancemap.model import Document
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+RESULTS = ROOT / "benchmarks" / "results"
+BINS = [0.0, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01]
+
+
+def _documents(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def score_set(name: str, extractor_name: str) -> dict:
+    """P/R/F1 per type, date accuracy, entity recall and a confidence calibration table."""
+    gold = _documents(SHARED / "eval" / f"{name}.jsonl")
+    extractor = registry.extractor(extractor_name)
+    started = time.perf_counter()
+    preds = [
+        extraction_to_record(
+            extractor.extract(Document(text=g["text"], id=g["id"], published=g.get("published")))
+        )
+        for g in gold
+    ]
+    seconds = time.perf_counter() - started
+    report = evaluate(gold, preds)
+    wrong = {(e.doc_id, e.subject, e.type, e.object) for e in report.false_positives}
+    bins = [
+        {"from": lo, "to": min(hi, 1.0), "n": 0, "correct": 0}
+        for lo, hi in zip(BINS, BINS[1:], strict=False)
+    ]
+    seen: set[tuple] = set()
+    for rec in preds:
+        for rel in rec["relations"]:
+            key = (rec["id"], rel["subject"], rel["type"], rel["object"])
+            if key in seen:
+                continue
+            seen.add(key)
+            for b in bins:
+                if b["from"] <= rel["confidence"] < (b["to"] if b["to"] < 1.0 else 1.01):
+                    b["n"] += 1
+                    b["correct"] += key not in wrong
+                    break
+    for b in bins:
+        b["precision"] = round(b["correct"] / b["n"], 4) if b["n"] else None
+    above = [b for b in bins if b["from"] >= 0.8]
+    n_above = sum(b["n"] for b in above)
+    out = report.to_dict()
+    out.pop("false_positives")
+    out.pop("false_negatives")
+    out["seconds"] = round(seconds, 3)
+    out["calibration"] = bins
+    out["precision_above_0.8"] = (
+        round(sum(b["correct"] for b in above) / n_above, 4) if n_above else None
+    )
+    out["errors_by_cause"] = {c: len(items) for c, items in report.errors_by_cause().items()}
+    return out
+
+
+def corpus_speed(extractor_name: str, limit: int | None) -> dict:
+    """MB of text per second on one core for `extract` over the corpus (or its first N docs)."""
+    path = SHARED / "corpus" / "ai-tech-articles.jsonl.gz"
+    extractor = registry.extractor(extractor_name)
+    n = chars = nbytes = claims = 0
+    cpu = 0.0
+    wall_start = time.perf_counter()
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            if limit is not None and n >= limit:
+                break
+            rec = json.loads(line)
+            doc = Document(
+                text=rec["text"], id=rec["id"], published=str(rec.get("year") or "") or None
+            )
+            t0 = time.process_time()
+            claims += len(extractor.extract(doc).claims)
+            cpu += time.process_time() - t0
+            n += 1
+            chars += len(rec["text"])
+            nbytes += len(rec["text"].encode("utf-8"))
+    wall = time.perf_counter() - wall_start
+    return {
+        "documents": n,
+        "megabytes": round(nbytes / 1e6, 2),
+        "claims": claims,
+        "cpu_seconds": round(cpu, 1),
+        "wall_seconds": round(wall, 1),
+        "mb_per_second_per_core": round(nbytes / 1e6 / cpu, 3) if cpu else None,
+    }
+
+
+def markdown(result: dict) -> str:
+    lines = [
+        f"# Extraction quality ({result['extractor']}, {result['when']}, {result['commit']})",
+        "",
+        "| set | precision | recall | F1 | date accuracy | entity recall | P(conf>0.8) |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name in ("seed", "dev"):
+        s = result["sets"].get(name)
+        if s:
+            lines.append(
+                f"| {name} | {s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} | "
+                f"{s['date_accuracy']:.2f} | {s['entity_recall']:.2f} | {s['precision_above_0.8']} |"
+            )
+    dev = result["sets"].get("dev")
+    if dev:
+        lines += [
+            "",
+            "Per type on dev:",
+            "",
+            "| type | tp | fp | fn | P | R | F1 |",
+            "|---|---:|---:|---:|---:|---:|---:|",
+        ]
+        for t, s in dev["per_type"].items():
+            lines.append(
+                f"| {t} | {s['tp']} | {s['fp']} | {s['fn']} | {s['precision']:.2f} | "
+                f"{s['recall']:.2f} | {s['f1']:.2f} |"
+            )
+        lines += [
+            "",
+            "Confidence calibration on dev (unique predicted relations):",
+            "",
+            "| confidence | n | correct | precision |",
+            "|---|---:|---:|---:|",
+        ]
+        for b in dev["calibration"]:
+            lines.append(
+                f"| [{b['from']:.1f}, {b['to']:.2f}) | {b['n']} | {b['correct']} | {b['precision']} |"
+            )
+        lines += [
+            "",
+            "Errors on dev by cause: "
+            + ", ".join(f"{k} {v}" for k, v in dev["errors_by_cause"].items()),
+        ]
+    sp = result.get("speed")
+    if sp:
+        lines += [
+            "",
+            f"Speed: {sp['documents']} corpus documents, {sp['megabytes']} MB in {sp['cpu_seconds']} s "
+            f"of CPU: **{sp['mb_per_second_per_core']} MB/s per core** ({sp['claims']} claims).",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--extractor", default="rules")
+    parser.add_argument(
+        "--corpus-docs", type=int, default=None, help="documents for the speed run (default: all)"
+    )
+    parser.add_argument("--no-speed", action="store_true")
+    args = parser.parse_args(argv)
+    if not (SHARED / "eval").is_dir():
+        print(f"skipped: {SHARED / 'eval'} is absent", file=sys.stderr)
+        return 0
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.strip()
+    result = {
+        "extractor": args.extractor,
+        "when": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "commit": commit or "unknown",
+        "sets": {name: score_set(name, args.extractor) for name in ("seed", "dev")},
+    }
+    if not args.no_speed and (SHARED / "corpus" / "ai-tech-articles.jsonl.gz").is_file():
+        result["speed"] = corpus_speed(args.extractor, args.corpus_docs)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "quality.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    (RESULTS / "quality.md").write_text(markdown(result), encoding="utf-8")
+    summary = {
+        "when": result["when"],
+        "commit": result["commit"],
+        "extractor": args.extractor,
+        **{
+            f"{name}_{k}": result["sets"][name][k]
+            for name in ("seed", "dev")
+            for k in ("precision", "recall", "f1", "date_accuracy")
+        },
+        "mb_per_second_per_core": result.get("speed", {}).get("mb_per_second_per_core"),
+    }
+    with (RESULTS / "quality_history.jsonl").open("a", encoding="utf-8") as fh:
+        fh.write(json.dumps(summary) + "\n")
+    print(markdown(result))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
