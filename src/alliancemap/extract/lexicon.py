@@ -48,7 +48,7 @@ PLACES = frozenset(
     Pakistan Palo Paris Pennsylvania Philippines Pittsburgh Poland Portugal Redmond Rome Russia Salt
     Scotland Seattle Seoul Shanghai Shenzhen Silicon Singapore Spain Stockholm Sweden Switzerland Sydney
     Taiwan Tennessee Thailand Tokyo Toronto Turkey Ukraine Utah Vancouver Vermont Vietnam Virginia Wales
-    Washington Wisconsin Wyoming Zurich York Alto Zealand Jersey Orleans Delhi Hampshire Mexico City
+    Washington Wisconsin Wyoming Zurich York Alto Puerto Zealand Jersey Orleans Delhi Hampshire Mexico City
     Valley Bay Area Francisco Angeles Diego Jose Kong Hong Tel Aviv Carolina Dakota Rico Lanka
     Arabia Emirates UAE Qatar Saudi Iceland Estonia Latvia Lithuania Hungary Romania Bulgaria
     Czech Slovakia Croatia Serbia Argentina Colombia Peru Venezuela Ecuador Bangladesh Malaysia
@@ -97,7 +97,7 @@ STOP_CAPS = frozenset(
     Following Amid Additionally Moreover Furthermore Overall Currently Previously Recently
     Ultimately Indeed Regardless Nonetheless Nevertheless Finally Initially Originally Separately
     Similarly Specifically Together Unfortunately Fortunately Interestingly Notably Importantly
-    Comedian Actor Actress Singer Author Writer Director Judge Senator Representative Governor
+    English Mandarin Arabic Hindi Portuguese Russian Cantonese Comedian Actor Actress Singer Author Writer Director Judge Senator Representative Governor
     Mayor Minister Secretary Chairman Chairwoman Commissioner Analyst Researcher Scientist
     """.split()
 )

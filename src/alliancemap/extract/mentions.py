@@ -34,7 +34,7 @@ _FOLD = str.maketrans(
         "\u201c": '"',
         "\u201d": '"',
         "\u2013": "-",
-        "\u2014": "-",
+        "\u2014": ",",  # an em dash sets off a parenthetical, like a comma
         "\u00a0": " ",
     }
 )
@@ -80,7 +80,7 @@ def fold(text: str) -> str:
 
 # A capitalised phrase: words starting upper-case (or digits inside), joined by spaces, '&',
 # 'of', 'for', 'de'; internal '.', '-', ':' and '&' allowed ("Plat.One", "Run:ai", "AT&T").
-_CAP_WORD = r"(?:[A-Z][\w]*(?:(?:[.&:\-]|'(?!s\b))[\w]+)*\.?(?:ai|AI|io|com)?|\d+[A-Za-z][\w]*)"
+_CAP_WORD = r"(?:[A-Z][\w]*(?:(?:[.&:\-/]|'(?!s\b))[\w]+)*\.?(?:ai|AI|io|com)?|\d+[A-Za-z][\w]*)"
 CAP_PHRASE_RE = re.compile(
     rf"(?<![\w⟪⟫.\-]){_CAP_WORD}(?:(?:\s+(?:&\s+|of\s+(?:the\s+)?|for\s+|de\s+|and\s+(?=[A-Z]\w*\s+(?:Partners|Company|Co\b)))?){_CAP_WORD})*"
     r"(?:,?\s+(?:Inc|Corp|Ltd|LLC|Co|PLC|GmbH|AG)\.?(?![\w]))?"
@@ -138,7 +138,7 @@ _MEDIA_CONTEXT_RE = re.compile(
 
 
 _NOT_A_NAME_RE = re.compile(
-    r"^(?:[A-Z][a-z]+ly|[A-Z][a-z]+ing|[A-Z]+-\d+|[A-Z]\d+|\d+|\w+'(?:re|ve|ll|s|d|t|m))$"
+    r"^(?:[A-Z][a-z]+ly|[A-Z][a-z]+ing|[A-Z]{2,}s|[A-Z]+-\d+|[A-Z]\d+|\d+|\w+'(?:re|ve|ll|s|d|t|m))$"
 )
 _DESCRIPTOR_WORD_RE = re.compile(r"-(?:based|headquartered|born|owned|backed|made|led|funded)$")
 
@@ -362,6 +362,13 @@ def build_template(
     ]
     taken.extend((m.start(), m.end()) for m in anaphors)
     for start, end, surface, strength in unknown_org_candidates(ftext, taken):
+        # "US National Labor Relations Board (NLRB)": the acronym is the same organization.
+        if (
+            start > 0
+            and ftext[start - 1] == "("
+            and any(e <= start - 1 and not ftext[e : start - 1].strip() for _, e in taken)
+        ):
+            continue
         name = clean_name(surface)
         spans.append((start, end, surface, name, name, EntityType.ORGANIZATION, None, strength))
         taken.append((start, end))

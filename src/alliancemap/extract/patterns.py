@@ -28,7 +28,7 @@ _LATER_ITEM = rf"(?:{_DESCNOUN})?{ITEM}"
 _SEP = r"(?:\s*,\s*(?:which|who)\s[^,;⟪⟫]{1,80}?\s*,\s*(?:and\s+|as\s+well\s+as\s+)?|\s*,\s*(?:and\s+also\s+|and\s+|&\s+)?|\s*/\s*|\s+(?:and|&|as well as|plus)\s+|\s*,\s*(?:as well as|plus)\s+)"
 LIST = rf"{ITEM}(?:{_SEP}{_LATER_ITEM}){{0,14}}"
 # Up to N plain words (no entity, no clause punctuation): "Israeli computer vision company".
-_WORD = r"(?:(?!(?:by|from|with|against|than|via|after|before|while|when|because|that|which|who|whose|in|at|on|to|for)\s)[^\s⟪⟫,;:.()\"]+|\(⟪W\d+⟫\)|\([A-Z0-9]+\)|[A-Z][a-z]+,(?=\s+[A-Z][a-z]+-based))"
+_WORD = r"(?:(?!(?:by|from|with|against|than|via|after|before|while|when|because|that|which|who|whose|in|at|on|to|for|alongside|besides|including|and|or)\s)[^\s⟪⟫,;:.()\"]+|\(⟪W\d+⟫\)|\([A-Z0-9]+\)|[A-Z][a-z]+,(?=\s+[A-Z][a-z]+-based))"
 
 
 def gap(n: int) -> str:
@@ -398,7 +398,7 @@ _add(
     "sup_integrated_into",
     T.SUPPLY,
     rf"(?P<s>{ITEM})(?:\s*,[^;]{{0,60}}?,)?\s+(?:is|are|has\s+been|have\s+been|was|were|will\s+be|"
-    rf"now|also|being|\s)*(?P<v>integrated|embedded|built|included|available)\s+(?:into|in|inside|"
+    rf"now|also|being|\s)*(?P<v>integrated|embedded|built|included)\s+(?:into|in|inside|"
     rf"within|on)\s+{DESC}(?P<o>{ITEM})",
     0.82,
     dated=False,
@@ -429,7 +429,7 @@ _add(
     T.SUPPLY,
     rf"{subj()}(?P<v>provides|provided|provide|providing|supplies|supplied|supply|supplying|"
     rf"sells|sold|delivers|delivered|ships|shipped|offers|offered|licenses|licensed)\s+"
-    rf"(?:(?![^⟪⟫;]{{0,50}}?\b(?:division|unit|business|stake|subsidiary|shares|company|itself|"
+    rf"(?:(?![^⟪⟫;]{{0,50}}?\b(?:division|unit|business|stake|subsidiary|shares|company|companies|itself|"
     rf"alternatives?|rivals?|competitors?|competition)\b)"
     rf"[^⟪⟫;]{{0,50}}?\s)?(?:to|for)\s+{DESC}(?P<o>{LIST})",
     0.8,
@@ -566,7 +566,7 @@ _add(
 _add(
     "mem_joined_others",
     T.MEMBERSHIP,
-    rf"{subj()}(?P<v>joined)\s+[^⟪⟫;]{{0,40}}?-\s*including\s+(?P<s2>{LIST})\s*-\s*[^⟪⟫;]{{0,60}}?"
+    rf"{subj()}(?P<v>joined)\s+[^⟪⟫;]{{0,40}}?[-,]\s*including\s+(?P<s2>{LIST})\s*[-,]\s*[^⟪⟫;]{{0,60}}?"
     rf"(?:create|form|launch|found)\s+(?:the\s+)?(?P<o>{ITEM})",
     0.84,
     object_group=True,

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from alliancemap.extract.dates import find_dates, parse_published
 from alliancemap.extract.gazetteer import Gazetteer, GazetteerHit
-from alliancemap.extract.lexicon import FIRST_NAMES
+from alliancemap.extract.lexicon import FIRST_NAMES, STOP_CAPS
 from alliancemap.extract.mentions import (
     TOKEN_RE,
     SentenceEntity,
@@ -96,7 +96,7 @@ ANNOUNCED_RE = re.compile(
 _ROUND_OWNER_RE = re.compile(
     r"(⟪[KPURW]\d+⟫)(?:'s)?(?:\s*,[^;]{0,120}?,)?\s+(?:[\w\-]+\s+){0,3}?(?:raised|raises|has\s+raised|"
     r"closed|closes|secured|secures|announced|announces|lands|landed|gets|got|nabbed|nabs|bags|"
-    r"bagged|snagged|pulled\s+in|brought\s+in)\b"
+    r"bagged|snagged|pulled\s+in|brought\s+in|raising)\b"
 )
 _ROUND_STRICT_RE = re.compile(
     r"\b(?:round|series\s+[A-H]\b|seed|rais(?:e|es|ed|ing)|fundraising|tranche)", re.IGNORECASE
@@ -128,6 +128,7 @@ class _Context:
     salience: dict[str, tuple[int, int, SentenceEntity]] = field(default_factory=dict)
     sentence_index: int = 0
     last_project: tuple[SentenceEntity, ...] = ()  # parties of the last joint effort
+    sentences: list = field(default_factory=list)
     text: str = ""
     offset: int = 0  # current sentence's offset
 
@@ -211,6 +212,9 @@ def is_boilerplate(sentence: str) -> bool:
     words = _WORD_RE.findall(sentence)
     if len(words) < 14:
         return False
+    commas = sentence.count(",")
+    if (len(sentence) > 350 and commas == 0) or (len(sentence) > 600 and commas <= 1):
+        return True
     caps = sum(1 for w in words if w[0].isupper())
     limit = 0.5 if len(sentence) > 300 else 0.6
     return caps / len(words) > limit
@@ -242,7 +246,8 @@ class RulesExtractor:
         claims: list[Claim] = []
         mentions: list[Mention] = []
         entities: dict[str, Entity] = {}
-        for sent_index, sent in enumerate(split_sentences(text)):
+        ctx.sentences = split_sentences(text)
+        for sent_index, sent in enumerate(ctx.sentences):
             ctx.sentence_index = sent_index
             lo = bisect.bisect_left(hit_starts, sent.start)
             hi = bisect.bisect_left(hit_starts, sent.end)
@@ -618,6 +623,8 @@ class RulesExtractor:
                 owner = _nearest_left(
                     ts, m.start(), used | leaders, strong=True, skip_list_items=True
                 )
+            if owner is not None and owner.strength == "R" and owner.kind in _NOT_FUNDRAISERS:
+                return None  # "the company closed a round" seldom means a big incumbent
             if owner is None:
                 owner = self._nearest_fundraiser(ctx)
             if owner is None:
@@ -631,13 +638,9 @@ class RulesExtractor:
         left = _nearest_left(ts, m.start(), used, strong=True)
         if left is None and pat.salient_fallback:
             focus = self._salient(ctx)
+            taken = {e.org for e in subjects + objects}
             return next(
-                (
-                    f
-                    for f in focus
-                    if id(f) not in used and f.org not in {e.org for e in subjects + objects}
-                ),
-                None,
+                (f for f in focus if f.org not in taken and f.kind not in _NOT_FOCUS_KINDS), None
             )
         return left
 
@@ -645,20 +648,26 @@ class RulesExtractor:
         """The organization raising money nearest this sentence, before or after it."""
         if ctx.fundraisers is None:
             found = []
-            for m in _FUNDRAISER_RE.finditer(ctx.text):
-                words = m.group(1).split()
-                while words and words[0] in _NOT_SUBJECT:
-                    words = words[1:]
+            for sent in ctx.sentences:
+                if is_boilerplate(sent.text):
+                    continue
+                for m in _FUNDRAISER_RE.finditer(sent.text):
+                    words = m.group(1).split()[-3:]
+                    while words and (words[0] in _NOT_SUBJECT or words[0] in STOP_CAPS):
+                        words = words[1:]
+                    if words:
+                        found.append((sent.start + m.start(1), " ".join(words)))
+            resolved = []
+            for pos, name in found:
                 if not words:
                     continue
-                name = " ".join(words)
                 hit = self.gazetteer.find(name)
                 if hit and hit[0].start == 0 and hit[0].type is EntityType.ORGANIZATION:
                     name = hit[0].name
                 elif hit and hit[0].type is EntityType.PRODUCT:
                     continue
-                found.append((m.start(1), clean_name(name)))
-            ctx.fundraisers = found
+                resolved.append((pos, clean_name(name)))
+            ctx.fundraisers = resolved
         if not ctx.fundraisers:
             return None
         pos, name = min(ctx.fundraisers, key=lambda f: abs(f[0] - ctx.offset))
@@ -684,6 +693,10 @@ class RulesExtractor:
         return None
 
 
+_NOT_FUNDRAISERS = frozenset(
+    {"bigtech", "chip", "cloud", "enterprise", "media", "regulator", "government", "investor"}
+)
+_NOT_FOCUS_KINDS = frozenset({"investor", "regulator", "government", "media"})
 _NOT_SUBJECT = frozenset(
     [
         "The",
@@ -738,7 +751,7 @@ def _ents_in(text: str, ts: TemplatedSentence) -> list[SentenceEntity]:
     return [ts.entity(t.group(0)) for t in TOKEN_RE.finditer(text)]
 
 
-_LIST_ITEM_BEFORE_RE = re.compile(r"(?:\bby|\bfrom|\bincluding|\band|,|/)\s*$")
+_LIST_ITEM_BEFORE_RE = re.compile(r"(?:\bby|\bfrom|\bincluding|\band|\blike|\bas|,|/)\s*$")
 
 
 def _nearest_left(
