@@ -31,7 +31,16 @@ FIRST_NAMES = frozenset(
     Simon Sophia Sophie Stacy Stan Stephanie Stephen Steve Steven Stuart Sue Sundar Susan Suzanne Tanya
     Ted Teresa Terry Thomas Tim Timothy Tina Todd Tom Tommy Tony Travis Trevor Tyler Uri Valerie Vanessa
     Victor Victoria Vincent Vinod Virginia Walter Wayne Wei Wendy Will William Xavier Yann Yoshua Yuval
-    Zach Zachary Zoe
+    Zach Zachary Zoe Guy Osnat Erez Noa Tal Yael Amit Rohan Vikram Arun Sunil Kiran Deepak Sanjay
+    Lakshmi Ananya Meera Pooja Neha Anil Sachin Hiroshi Takeshi Kenji Yuki Haruki Akira Jiwon Minjun
+    Hyun Jae
+    Lars Sven Nils Erik Anders Johan Henrik Magnus Ingrid Astrid Klaus Jurgen Dieter Wolfgang Hans
+    Stefan Matthias Florian Lukas Jonas Felipe Javier Diego Alejandro Sofia Lucia Carmen Elena
+    Francesca Alessandro Matteo Lorenzo Giulia Chiara Marie Camille Julien Nicolas Antoine
+    Mathieu Olivier Thierry Yves Amelie Fatima Aisha Hassan Hussein Karim Youssef Omar Layla
+    Tobias Marcus Elliot Jared Colby Brent Dustin Garrett Wesley Clayton Dwight Jeanne Gwen
+    Brianna Jasmine Brooke Chloe Madison Abigail Natalie Hailey Kayla Ava Mia Ella Harper Riley
+    Noam Asaf Eyal Gil Ori Ido Lior Shai Roni Yoni Itai Assaf Dror Elad Ofer Roee Tomer Yaniv
     """.split()
 )
 
@@ -114,7 +123,7 @@ ORG_HEADS = frozenset(
     Securities Insurance Airlines Airways Telecom Telecommunications Communications Mobility Energy
     Foundation Institute University College Alliance Consortium Forum Association Council Society
     Committee Commission Authority Agency Administration Department Ministry Office Bureau Regulator
-    Services Industries Enterprises Intelligence AI.
+    Services Industries Enterprises Intelligence AI. School Hospital Clinic Center Centre
     """.split()
 )
 ORG_HEADS_AI = frozenset(

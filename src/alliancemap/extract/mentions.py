@@ -194,6 +194,8 @@ _FUNCTION_CAPS = frozenset(
 )
 
 
+_INVESTOR_HEADS = frozenset("Ventures Capital Partners Fund Funds Investments Equity".split())
+_UNIT_TAIL_RE = re.compile(r"(?:[ ]+[A-Z][\w&\-]+){1,3}")
 _STARTUP_KINDS = frozenset({None, "startup", "lab"})
 _REGULATOR_KINDS = frozenset({"regulator", "government"})
 
@@ -210,7 +212,8 @@ def anaphor_compatible(noun: str, kind: str | None, etype: EntityType) -> bool:
         return kind in _STARTUP_KINDS
     if noun == "giant":
         return kind in ("bigtech", "chip", "cloud", "enterprise", "company", None)
-    return True
+    # "the company" is seldom a venture fund; "the firm" may be
+    return not (noun != "firm" and kind == "investor")
 
 
 def unknown_org_candidates(
@@ -328,7 +331,20 @@ def build_template(
     ftext = fold(text)
     spans: list[tuple[int, int, str, str, str | None, EntityType, str | None, str]] = []
     taken = []
+    extended: dict[int, int] = {}
     for h in hits:
+        tail = _UNIT_TAIL_RE.match(ftext, h.end)
+        if tail and h.type is EntityType.ORGANIZATION and tail.group(0).split()[-1] in ORG_HEADS:
+            extended[h.start] = tail.end()  # "Harvard Medical School" is not "Harvard"
+    for h in hits:
+        if h.start in extended:
+            end = extended[h.start]
+            name = clean_name(ftext[h.start : end])
+            spans.append(
+                (h.start, end, text[h.start : end], name, name, EntityType.ORGANIZATION, None, "U")
+            )
+            taken.append((h.start, end))
+            continue
         if h.type is EntityType.PRODUCT:
             strength = "W" if h.ambiguous else "P"
             start = h.start
@@ -370,7 +386,8 @@ def build_template(
         ):
             continue
         name = clean_name(surface)
-        spans.append((start, end, surface, name, name, EntityType.ORGANIZATION, None, strength))
+        kind = "investor" if name.split()[-1] in _INVESTOR_HEADS else None
+        spans.append((start, end, surface, name, name, EntityType.ORGANIZATION, kind, strength))
         taken.append((start, end))
     spans.sort()
     composites: list[tuple[int, int, str, list[tuple], str]] = []
@@ -383,7 +400,9 @@ def build_template(
             continue
         if m.re is _ITS_RE:
             earlier = [sp for sp in spans if sp[1] <= m.start() and sp[4] is not None]
-            cands = [sp[3:7] for sp in earlier[:1]] + [
+            possessors = [sp for sp in earlier if ftext.startswith("'s", sp[1]) and sp[7] != "W"]
+            first = possessors[-1:] or [sp for sp in earlier if sp[7] != "W"][:1]
+            cands = [sp[3:7] for sp in first] + [
                 (t.name, t.org, t.etype, t.kind) for t in anaphor_targets
             ]
             cands = [c for c in cands if c[2] is EntityType.ORGANIZATION or c[1]]

@@ -94,7 +94,7 @@ ANNOUNCED_RE = re.compile(
     re.IGNORECASE,
 )
 _ROUND_OWNER_RE = re.compile(
-    r"(⟪[KPURW]\d+⟫)(?:'s)?(?:\s*,[^;]{0,120}?,)?\s+(?:[\w\-]+\s+){0,3}?(?:raised|raises|has\s+raised|"
+    r"(⟪[KPURW]\d+⟫)(?:'s)?(?:\s*,[^;]{0,200}?,)?\s+(?:[\w\-']+\s+){0,5}?(?:raised|raises|has\s+raised|"
     r"closed|closes|secured|secures|announced|announces|lands|landed|gets|got|nabbed|nabs|bags|"
     r"bagged|snagged|pulled\s+in|brought\s+in|raising)\b"
 )
@@ -487,6 +487,12 @@ class RulesExtractor:
         subjects = _tokens(m, "s", ts) + _tokens(m, "s2", ts)
         objects = _tokens(m, "o", ts)
         # "A acquiring B, C buying D": C opens a new clause and is no object of A.
+        if pat.pairwise and len(subjects) > 2 and _CLAUSE_VERB_AFTER_RE.match(template, m.end("s")):
+            toks = list(TOKEN_RE.finditer(template, m.start("s"), m.end("s")))
+            if len(toks) >= 2 and re.fullmatch(
+                r"(?:'s?)?\s*,\s*", template[toks[-2].end() : toks[-1].start()]
+            ):
+                subjects = subjects[:-1]
         if len(objects) > 1 and _CLAUSE_VERB_AFTER_RE.match(template, m.end("o")):
             toks = list(TOKEN_RE.finditer(template, m.start("o"), m.end("o")))
             if len(toks) >= 2 and re.fullmatch(
@@ -762,8 +768,13 @@ def _nearest_left(
         ent = ts.entity(tok.group(0))
         if id(ent) in used or ent.org is None:
             continue
-        if skip_list_items and _LIST_ITEM_BEFORE_RE.search(
-            ts.template, max(0, tok.start() - 12), tok.start()
+        if skip_list_items and (
+            _LIST_ITEM_BEFORE_RE.search(ts.template, max(0, tok.start() - 12), tok.start())
+            or ent.strength == "W"
+        ):
+            continue
+        if _POSSESSIVE_NAME_RE.match(ts.template, tok.end()) or _ROLE_AFTER_RE.match(
+            ts.template, tok.end()
         ):
             continue
         if strong and ent.strength == "W" and ent.index != 0:
