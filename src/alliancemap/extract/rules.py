@@ -89,10 +89,19 @@ ENDED_RE = re.compile(
 )
 # Present tense or announcement: an undated claim takes the publication date.
 ANNOUNCED_RE = re.compile(
-    r"\b(?:today|announced|announces|announcing|says|said|is|are|has|have|will|agreed|agrees|"
-    r"unveiled|unveils|launched|launches|confirmed|confirms|this\s+week)\b|(?<!\w)\w+s\s",
+    r"\b(?:today|announced|announces|announcing|says|said|will|agreed|agrees|unveiled|unveils|"
+    r"launched|launches|confirmed|confirms|this\s+week|just|(?:is|are)\s+\w+ing|acquires|buys|"
+    r"invests|partners|joins|sues|teams|signs|inks|opens|raises|leads|backs|integrates|adopts|"
+    r"licenses|selects|forms|finalizes|completes|closes|expands|extends|deepens|enters|files|"
+    r"launches|probes|investigates|acquiring|buying)\b",
     re.IGNORECASE,
 )
+# Said of the whole sentence: the news event is the publication ("X just announced ...").
+ANNOUNCED_SENTENCE_RE = re.compile(
+    r"\b(?:today|announced|announces|this\s+week|just\s+(?:announced|closed|raised|signed))\b",
+    re.IGNORECASE,
+)
+_CLAUSE_BREAK_RE = re.compile(r",\s+(?:and|but|while|as|which|up|down)\b|;|\s-\s")
 _ROUND_OWNER_RE = re.compile(
     r"(⟪[KPURW]\d+⟫)(?:'s)?(?:\s*,[^;]{0,200}?,)?\s+(?:[\w\-']+\s+){0,5}?(?:raised|raises|has\s+raised|"
     r"closed|closes|secured|secures|announced|announces|lands|landed|gets|got|nabbed|nabs|bags|"
@@ -128,6 +137,7 @@ class _Context:
     salience: dict[str, tuple[int, int, SentenceEntity]] = field(default_factory=dict)
     sentence_index: int = 0
     last_project: tuple[SentenceEntity, ...] = ()  # parties of the last joint effort
+    last_project_date: str | None = None
     sentences: list = field(default_factory=list)
     text: str = ""
     offset: int = 0  # current sentence's offset
@@ -287,6 +297,7 @@ class RulesExtractor:
                 for claim in self._claims(ts, sent.start, document, published, ctx):
                     claims.append(claim)
                     if claim.type is RelationType.PARTNERSHIP:
+                        ctx.last_project_date = claim.date
                         ctx.last_project = tuple(
                             SentenceEntity(
                                 -1, 0, 0, n, n, n, EntityType.ORGANIZATION, self._kinds.get(n), "K"
@@ -459,6 +470,7 @@ class RulesExtractor:
 
     def _from_match(self, pat: Pattern, m: re.Match[str], ts, offset, document, published, ctx):
         template = ts.template
+        project_date = None
         vstart = m.start("v") if "v" in pat.regex.groupindex and m.group("v") else m.start()
         # ---- hedges
         scope_start = m.start() if pat.scope == "match" else 0
@@ -516,6 +528,7 @@ class RulesExtractor:
             objects = list(ctx.last_project)
             if not objects:
                 return []
+            project_date = ctx.last_project_date
         if pat.implicit:
             implied = self._implicit(pat, m, ts, ctx, subjects, objects)
             if implied is None:
@@ -551,13 +564,17 @@ class RulesExtractor:
         # ---- attributes
         sent_text = ts.text
         vpos = ts.to_sentence_offset(vstart)
-        date = self._date(
-            sent_text,
-            published,
-            vpos,
-            pat,
-            template[m.start() : m.end()],
-            (ts.to_sentence_offset(m.start()), ts.to_sentence_offset(m.end())),
+        date = (
+            project_date
+            if pat.project_object
+            else self._date(
+                sent_text,
+                published,
+                vpos,
+                pat,
+                template[m.start() : m.end()],
+                (ts.to_sentence_offset(m.start()), ts.to_sentence_offset(m.end())),
+            )
         )
         value = _value(sent_text, pat.type)
         ended = bool(ENDED_RE.search(template[max(0, vstart - 60) : m.end()]))
@@ -682,6 +699,18 @@ class RulesExtractor:
 
     def _date(self, sent_text, published, vpos, pat, matched, match_span) -> str | None:
         dates = [d for d in find_dates(sent_text, published) if d.value]
+        if published:
+            # A date after publication is a target ("by 2020"), not when the relation began.
+            dates = [d for d in dates if d.value[:4] <= published[:4]]
+        if dates and pat.dated:
+            # Only dates in the verb's own clause: "up from $2.7B in November 2020, and comes
+            # as the company finalizes the acquisition" does not date the acquisition.
+            lo = max((b.end() for b in _CLAUSE_BREAK_RE.finditer(sent_text, 0, vpos)), default=0)
+            nxt = _CLAUSE_BREAK_RE.search(sent_text, vpos)
+            hi = nxt.start() if nxt else len(sent_text)
+            lo = min(lo, match_span[0])
+            hi = max(hi, match_span[1])
+            dates = [d for d in dates if lo <= d.start and d.end <= hi]
         if not pat.dated:
             # Background facts ("X-backed Y") take only a date written inside the match.
             lo, hi = match_span
@@ -694,7 +723,11 @@ class RulesExtractor:
                 ),
             )
             return best.value
-        if pat.dated and published and ANNOUNCED_RE.search(matched):
+        if (
+            pat.dated
+            and published
+            and (ANNOUNCED_RE.search(matched) or ANNOUNCED_SENTENCE_RE.search(sent_text))
+        ):
             return published
         return None
 
