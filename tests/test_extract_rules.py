@@ -219,6 +219,28 @@ def test_alias_resolves_to_the_canonical_name(extractor):
     assert ("Meta", "acquisition", "WhatsApp") in found
 
 
+def test_navigation_runs_are_not_read_as_prose(extractor):
+    menu = (
+        "Artificial Intelligence View All AI, ML and Deep Learning Auto ML Data Labelling "
+        "Synthetic Data Conversational AI NLP Text-to-Speech Security View All Data Security "
+        "Google acquires Fitbit Microsoft partners with OpenAI Amazon invests in Anthropic"
+    )
+    assert triples(extractor, menu) == set()
+
+
+def test_people_are_not_organizations(extractor):
+    text = "Comedian Sarah Silverman sued OpenAI in July. Katz bought a stake in Widget Labs."
+    found = triples(extractor, text)
+    assert all("Silverman" not in a and a != "Katz" for a, _, b in found), found
+
+
+def test_a_list_stops_where_a_new_clause_begins(extractor):
+    text = "Recent deals include Cisco acquiring Splunk, Adobe buying Figma and Frame.io."
+    found = triples(extractor, text)
+    assert ("Cisco", "acquisition", "Adobe") not in found
+    assert ("Adobe", "acquisition", "Figma") in found
+
+
 def test_extractor_is_deterministic(extractor):
     text = "Microsoft invested in OpenAI. Google competes with Microsoft. Meta sued Voyager Labs."
     assert triples(extractor, text) == triples(extractor, text)
@@ -236,7 +258,7 @@ def test_seed_article_end_to_end_f1(extractor):
         for g in gold
     ]
     report = evaluate(gold, preds)
-    assert report.f1 >= 0.85, report.summary_lines()
+    assert report.f1 >= 0.90, report.summary_lines()
     assert report.precision >= 0.9
 
 
@@ -250,6 +272,16 @@ def test_dev_set_runs_and_stays_precise(extractor):
         for g in gold
     ]
     report = evaluate(gold, preds)
-    # A floor under today's figures so a regression is caught in review.
-    assert report.precision >= 0.8, report.summary_lines()
-    assert report.f1 >= 0.55, report.summary_lines()
+    # The targets: F1 >= 0.80 with precision >= 0.85 on the development set.
+    assert report.precision >= 0.85, report.summary_lines()
+    assert report.f1 >= 0.80, report.summary_lines()
+    # Confidence means something: claims above 0.8 are right at least 90% of the time.
+    wrong = {(e.doc_id, e.subject, e.type, e.object) for e in report.false_positives}
+    confident = {
+        (rec["id"], rel["subject"], rel["type"], rel["object"])
+        for rec in preds
+        for rel in rec["relations"]
+        if rel["confidence"] > 0.8
+    }
+    assert confident, "no confident claims at all"
+    assert len(confident - wrong) / len(confident) >= 0.9

@@ -25,8 +25,19 @@ ITEM = rf"(?:{E}'s?\s+)?{E}{POSS}(?:\s*\([^()⟪⟫]{{1,20}}\))?"
 # Later list items may carry a descriptor ("and Norwegian software maker X"); the first
 # item's descriptor is matched by the pattern's own gap, which keeps matching fast.
 _LATER_ITEM = rf"(?:{_DESCNOUN})?{ITEM}"
-_SEP = r"(?:\s*,\s*(?:which|who)\s[^,;⟪⟫]{1,80}?\s*,\s*(?:and\s+|as\s+well\s+as\s+)?|\s*,\s*(?:and\s+also\s+|and\s+|&\s+)?|\s*/\s*|\s+(?:and|&|as well as|plus)\s+|\s*,\s*(?:as well as|plus)\s+)"
-LIST = rf"{ITEM}(?:{_SEP}{_LATER_ITEM}){{0,14}}"
+_SEP = (
+    r"(?:\s*,\s*(?:which|who)\s[^,;⟪⟫]{1,80}?\s*,\s*(?:and\s+|as\s+well\s+as\s+)?|"
+    r"\s*,\s*(?:and\s+also\s+|and\s+|&\s+)|\s*/\s*|\s+(?:and|&|as well as|plus)\s+|"
+    r"\s*,\s*(?:as well as|plus)\s+)"
+)
+# An item after a bare comma that is followed by a verb opens a new clause ("A acquiring B,
+# C buying D"): it is not part of the list.
+_NEW_CLAUSE = (
+    r"(?!\s+(?:is|are|was|were|has|have|had|will|said|says|acquir\w*|buy\w*|bought|invest\w*|"
+    r"partner\w*|purchas\w*|sued|sues|suing|launch\w*|announc\w*|raised|raises|compet\w*|"
+    r"join\w*|took|takes|snapped|picked)\b)"
+)
+LIST = rf"{ITEM}(?:{_SEP}{_LATER_ITEM}|\s*,\s*{_LATER_ITEM}{_NEW_CLAUSE}){{0,14}}"
 # Up to N plain words (no entity, no clause punctuation): "Israeli computer vision company".
 _WORD = r"(?:(?!(?:by|from|with|against|than|via|after|before|while|when|because|that|which|who|whose|in|at|on|to|for|alongside|besides|including|and|or)\s)[^\s⟪⟫,;:.()\"]+|\(⟪W\d+⟫\)|\([A-Z0-9]+\)|[A-Z][a-z]+,(?=\s+[A-Z][a-z]+-based))"
 
