@@ -1,4 +1,5 @@
-"""The ingest pipeline end to end: real files, the real "rules" extractor, real SQLite."""
+"""The ingest pipeline end to end: real files, the real "rules" extractor, real SQLite and
+PostgreSQL."""
 
 from __future__ import annotations
 
@@ -63,8 +64,9 @@ def corpus_slice(tmp_path: Path, n: int = 200) -> Path:
 
 
 @pytest.fixture
-def store(tmp_path: Path):
-    with open_store(tmp_path / "map.db") as s:
+def store(store_url: str):
+    """A new store on each backend, SQLite and PostgreSQL."""
+    with open_store(store_url) as s:
         yield s
 
 

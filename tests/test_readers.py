@@ -237,7 +237,10 @@ def test_missing_path_and_unsupported_type_are_refused(tmp_path: Path) -> None:
     assert str(err.value) == (
         f"{odd}: unsupported file type .xyz (supported: {', '.join(SUPPORTED_SUFFIXES)})"
     )
-    assert SUPPORTED_SUFFIXES == (".jsonl", ".jsonl.gz", ".md", ".txt")
+    assert SUPPORTED_SUFFIXES == (
+        ".atom", ".csv", ".csv.gz", ".htm", ".html", ".jsonl", ".jsonl.gz", ".md", ".rss",
+        ".tsv", ".tsv.gz", ".txt", ".xml",
+    )  # fmt: skip
 
 
 def test_directories_are_read_recursively_in_sorted_order(tmp_path: Path) -> None:
@@ -258,6 +261,6 @@ def test_directories_are_read_recursively_in_sorted_order(tmp_path: Path) -> Non
 
 
 def test_a_directory_without_readable_files_is_refused(tmp_path: Path) -> None:
-    (tmp_path / "x.csv").write_text("a,b", encoding="utf-8")
+    (tmp_path / "x.dat").write_text("a,b", encoding="utf-8")
     with pytest.raises(InputError, match="no files to read"):
         read_documents(tmp_path)

@@ -1,4 +1,5 @@
-"""The store on real SQLite files: schema, migrations, writes, KB sync and queries."""
+"""The store on real SQLite files and a real PostgreSQL server: schema, migrations, writes,
+KB sync and queries."""
 
 from __future__ import annotations
 
@@ -82,8 +83,9 @@ def counts(store) -> tuple:
 
 
 @pytest.fixture
-def store(tmp_path: Path):
-    with open_store(tmp_path / "map.db") as s:
+def store(store_url: str):
+    """A new store on each backend (tests taking a file path are SQLite's own)."""
+    with open_store(store_url) as s:
         yield s
 
 
@@ -108,8 +110,8 @@ def test_new_store_has_the_schema_the_version_and_wal(tmp_path: Path) -> None:
         raw.close()
 
 
-def test_every_connection_gets_the_sqlite_settings(store) -> None:
-    with store.engine.connect() as conn:
+def test_every_connection_gets_the_sqlite_settings(tmp_path: Path) -> None:
+    with open_store(tmp_path / "map.db") as store, store.engine.connect() as conn:
         assert conn.exec_driver_sql("pragma foreign_keys").scalar() == 1
         assert conn.exec_driver_sql("pragma busy_timeout").scalar() >= 1000
         assert conn.exec_driver_sql("pragma synchronous").scalar() == 1  # NORMAL
@@ -184,6 +186,20 @@ def _add_notes_column(conn: Connection) -> None:
     conn.execute(text("ALTER TABLE claims ADD COLUMN notes TEXT"))
 
 
+def as_version_1(path: Path) -> None:
+    """Turn a store into the version-1 schema (before near-duplicates and fetched sources)."""
+    raw = sqlite3.connect(path)
+    try:
+        for table in ("signatures", "source_state", "fetched"):
+            raw.execute(f"drop table {table}")
+        raw.execute("drop index ix_documents_duplicate_of")
+        raw.execute("alter table documents drop column duplicate_of")
+        raw.execute("update meta set value = '1' where key = 'schema_version'")
+        raw.commit()
+    finally:
+        raw.close()
+
+
 def test_a_v1_store_is_upgraded_in_order_and_a_failed_upgrade_rolls_back(tmp_path: Path) -> None:
     path = tmp_path / "map.db"
     with open_store(path) as s:  # a version-1 store with data in it
@@ -196,6 +212,7 @@ def test_a_v1_store_is_upgraded_in_order_and_a_failed_upgrade_rolls_back(tmp_pat
                 )
             ]
         )
+    as_version_1(path)
     engine = make_engine(database_url(path))
     try:
         calls: list[int] = []
@@ -232,6 +249,27 @@ def test_a_v1_store_is_upgraded_in_order_and_a_failed_upgrade_rolls_back(tmp_pat
     if SCHEMA_VERSION == 1:
         with pytest.raises(StoreError, match="newer"):
             open_store(path)
+
+
+def test_version_2_adds_near_duplicate_links_and_fetch_state_keeping_the_data(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "map.db"
+    with open_store(path) as s:
+        s.add_extractions(batch_ab())
+    as_version_1(path)
+    with open_store(path) as s:
+        assert s.stats()["schema_version"] == SCHEMA_VERSION == 2
+        assert counts(s)[:4] == (2, 4, 0, 4)
+        assert s.source_groups() == {} and s.source_states() == {}
+        with s.engine.connect() as conn:
+            tables = set(inspect(conn).get_table_names())
+            columns = {c["name"] for c in inspect(conn).get_columns("documents")}
+        assert {"signatures", "source_state", "fetched"} <= tables
+        assert "duplicate_of" in columns
+        assert {c.source_group for c in s.iter_claims()} == {
+            c.document_hash for c in s.iter_claims()
+        }
 
 
 # -- writing -------------------------------------------------------------------------------

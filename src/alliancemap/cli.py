@@ -84,10 +84,11 @@ def check_name(group: str, name: str) -> str:
 
 def check_inputs(paths: list[str]) -> None:
     """Fail before any work on an input the readers cannot take (missing, unsupported type)."""
-    from alliancemap.ingest import iter_files
+    from alliancemap.ingest import is_url, iter_files
 
     for p in paths:
-        iter_files(Path(p))
+        if not is_url(p):
+            iter_files(Path(p))
 
 
 def opened_store(db: str | None) -> Any:
@@ -105,9 +106,13 @@ def resolve_org(store: Any, name: str) -> str:
     return canonical
 
 
-def _run_ingest(paths: list[str], store: Any, extractor: str, **kw: Any) -> None:
-    from alliancemap.pipeline import ingest as run
+def _run_ingest(
+    paths: list[str], store: Any, extractor: str, runner: Any = None, **kw: Any
+) -> None:
+    """Run an ingest (pipeline.ingest, or `runner` with the same shape) with progress shown."""
+    from alliancemap.pipeline import ingest
 
+    run = runner or ingest
     warnings: list[str] = []
     with show.progress("ingesting") as update:
         summary = run(
@@ -127,18 +132,72 @@ def _run_ingest(paths: list[str], store: Any, extractor: str, **kw: Any) -> None
 @app.command()
 def ingest(
     paths: Annotated[
-        list[str], typer.Argument(help="Files or directories (jsonl, jsonl.gz, txt).")
+        list[str],
+        typer.Argument(
+            help="Files, directories (jsonl[.gz], txt, md, html, csv, tsv, rss, atom, xml) "
+            "or http(s) URLs."
+        ),
     ],
     db: DbOption = None,
     extractor: ExtractorOption = "rules",
     batch_size: Annotated[int, typer.Option("--batch-size", min=1)] = 200,
-    workers: Annotated[int, typer.Option("--workers", min=1)] = 1,
+    workers: Annotated[
+        int, typer.Option("--workers", min=1, help="Extraction processes (local Dask workers).")
+    ] = 1,
+    engine: Annotated[
+        str,
+        typer.Option(
+            "--engine",
+            help="local: this machine's processes; dask: a Dask cluster (see --scheduler).",
+        ),
+    ] = "local",
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler",
+            help="Dask scheduler address (tcp://HOST:8786); default: a local cluster of --workers.",
+            show_default=False,
+        ),
+    ] = None,
+    columns: Annotated[
+        str | None,
+        typer.Option(
+            "--columns",
+            help="CSV columns of the fields, e.g. text=body,title=headline,published=date.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Read documents, extract claims and add them to the store (already-seen texts are skipped)."""
+    if engine not in ("local", "dask"):
+        raise AllianceMapError(f"unknown engine {engine!r} (known: local, dask)")
+    if scheduler is not None and engine != "dask":
+        raise AllianceMapError("--scheduler needs --engine dask")
+    from alliancemap.ingest.csvfile import parse_columns
+
+    mapping = parse_columns(columns)
+    if mapping and engine == "dask":
+        raise AllianceMapError("--columns works with --engine local only")
     check_inputs(paths)
     check_name("extractors", extractor)
+    if engine == "dask":
+        from alliancemap.distributed import ingest_dask
+        from alliancemap.store.engine import database_url
+
+        url = database_url(db).render_as_string(hide_password=False)
+        _run_ingest(
+            paths,
+            url,
+            extractor,
+            runner=ingest_dask,
+            batch_size=batch_size,
+            workers=workers,
+            scheduler=scheduler,
+        )
+        return
     with opened_store(db) as store:
-        _run_ingest(paths, store, extractor, batch_size=batch_size, workers=workers)
+        extra = {"columns": mapping} if mapping else {}
+        _run_ingest(paths, store, extractor, batch_size=batch_size, workers=workers, **extra)
 
 
 @app.command()
@@ -390,6 +449,10 @@ def _os_message(err: OSError) -> str:
     return str(err)
 
 
+import alliancemap.cli_web  # noqa: E402,F401 - registers serve
+from alliancemap import cli_measures  # noqa: E402,F401 - registers rank, blocs, report, ...
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point: run the app and turn every failure into one clean line.
 
@@ -412,3 +475,6 @@ def main(argv: list[str] | None = None) -> None:
             f"internal error: {type(err).__name__}: {err} (set ALLIANCEMAP_DEBUG=1 for a traceback)",
             2,
         )
+
+
+from alliancemap import cli_sources  # noqa: E402, F401 - registers the web-source commands

@@ -112,6 +112,7 @@ def show_ingest_summary(summary: Any, n_warnings: int) -> None:
         ["documents read", f"{summary.documents_read:,}"],
         ["new documents", f"{summary.new_documents:,}"],
         ["skipped (already stored)", f"{summary.skipped_documents:,}"],
+        ["near-duplicates (linked)", f"{getattr(summary, 'near_duplicates', 0):,}"],
         ["claims found", f"{summary.claims_added:,}"],
         ["warnings", f"{n_warnings:,}"],
         ["time", f"{seconds:.1f} s"],

@@ -141,8 +141,9 @@ def relation_type(value: Any) -> RelationType:
 
 
 def source_key(claim: Any) -> str:
-    """What counts as one independent source of a claim: its document, else its citation."""
-    for attr in ("document_hash", "url", "source_name", "title", "source"):
+    """What counts as one independent source of a claim: its document's near-duplicate group
+    (syndicated copies of one story count once), else its document, else its citation."""
+    for attr in ("source_group", "document_hash", "url", "source_name", "title", "source"):
         value = getattr(claim, attr, None)
         if value:
             return f"{attr}:{value}"

@@ -26,7 +26,8 @@ ADMIN_DB = "postgres"
 SUPERUSER = "postgres"
 # C collation everywhere, so names and dates sort as they do in SQLite
 _CREATE = "CREATE DATABASE {} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'"
-_FAST = ("fsync=off", "synchronous_commit=off", "full_page_writes=off", "max_connections=200")
+_SETTINGS = ("max_connections=200",)
+_FAST = ("fsync=off", "synchronous_commit=off", "full_page_writes=off")
 
 
 @dataclass(frozen=True)
@@ -71,13 +72,15 @@ def _run(cmd: list[str], run_as: str | None) -> None:
         raise RuntimeError(f"{' '.join(cmd)} failed: {done.stderr.strip() or done.stdout.strip()}")
 
 
-def start(bindir: Path | None = None) -> TempServer:
-    """Initialise and start a server on a free port of 127.0.0.1 (C locale, UTF-8)."""
+def start(bindir: Path | None = None, durable: bool = False) -> TempServer:
+    """Initialise and start a server on a free port of 127.0.0.1 (C locale, UTF-8); unless
+    `durable`, without fsync (fast tests; benchmarks want the default, durable settings)."""
     bindir = bindir or find_bindir()
     if bindir is None:
         raise RuntimeError("PostgreSQL server binaries (initdb, pg_ctl) not found")
     run_as = SUPERUSER if os.geteuid() == 0 else None
-    root = Path(tempfile.mkdtemp(prefix="alliancemap-pg-"))
+    # the server user must reach its directory: under /tmp, not root's own $TMPDIR
+    root = Path(tempfile.mkdtemp(prefix="alliancemap-pg-", dir="/tmp" if run_as else None))
     if run_as is not None:
         shutil.chown(root, user=run_as)
     data = root / "data"
@@ -85,7 +88,7 @@ def start(bindir: Path | None = None) -> TempServer:
     _run([*initdb, "--encoding=UTF8", "--locale=C", "--no-sync"], run_as)
     port = _free_port()
     options = [f"-c listen_addresses=127.0.0.1 -p {port} -c unix_socket_directories={root}"]
-    options += [f"-c {o}" for o in _FAST]
+    options += [f"-c {o}" for o in (*_SETTINGS, *(() if durable else _FAST))]
     pg_ctl = [str(bindir / "pg_ctl"), "-D", str(data), "-l", str(root / "server.log"), "-w"]
     try:
         _run([*pg_ctl, "-o", " ".join(options), "start"], run_as)

@@ -3,6 +3,7 @@
 Hashes are checked against the store BEFORE extraction, so a re-run costs only reading and
 hashing. Each batch is one transaction: an error or ^C loses at most the batch in progress.
 With `workers > 1`, extraction runs in a process pool; only the main process writes.
+`distributed.ingest_dask` does the same on a Dask cluster, reusing the reading and batching.
 """
 
 from __future__ import annotations
@@ -11,17 +12,17 @@ import itertools
 import signal
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from alliancemap import registry
-from alliancemap.ingest import file_kind, iter_files, read_file
+from alliancemap.ingest import file_kind, is_url, iter_files, read_file
 from alliancemap.kb import default_kb
 from alliancemap.model import Claim, Document, Entity, Extraction, Mention
-from alliancemap.store import Store
+from alliancemap.store import BatchState, Store
 
 Progress = Callable[[int, "int | None"], None]
 Parts = tuple[list[Entity], list[Mention], list[Claim]]
@@ -38,12 +39,15 @@ class IngestSummary:
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
     files: int = 0
+    near_duplicates: int = 0  # new documents linked to an earlier near-identical copy
     mentions_added: int = 0
     interrupted: bool = False
 
 
 @dataclass
-class _Batch:
+class Batch:
+    """Documents read together: how many were read, and which of them are new."""
+
     n_read: int  # documents read into this batch, new or not
     documents: list[Document]  # the new ones, to extract and store
 
@@ -75,9 +79,38 @@ def _expected_total(files: Sequence[Path]) -> int | None:
     return total
 
 
-def _batches(
+def read_inputs(
+    paths: Sequence[str | Path],
+    summary: IngestSummary,
+    warn: Callable[[str], None],
+    limit: int | None = None,
+    columns: Mapping[str, str] | None = None,
+) -> tuple[Iterator[Document], int | None]:
+    """The documents under `paths` (the first `limit`) and how many to expect, if knowable.
+
+    Every path is checked first (InputError before any work); `summary.files` is set.
+    http(s) URLs are fetched (see ingest/web.py), after the files.
+    """
+    urls = [str(p) for p in paths if is_url(p)]
+    files = [(f, Path(p).is_dir()) for p in paths if not is_url(p) for f in iter_files(Path(p))]
+    summary.files = len(files)
+    total = _expected_total([f for f, _ in files]) if not urls else None
+    documents: Iterator[Document] = (
+        doc for f, in_dir in files for doc in read_file(f, warn, skip_bad=in_dir, columns=columns)
+    )
+    if urls:
+        from alliancemap.ingest.web import read_urls
+
+        documents = itertools.chain(documents, read_urls(urls, warn))
+    if limit is not None:
+        documents = itertools.islice(documents, limit)
+        total = min(total, limit) if total is not None else limit
+    return documents, total
+
+
+def new_batches(
     documents: Iterable[Document], store: Store, size: int, summary: IngestSummary
-) -> Iterator[_Batch]:
+) -> Iterator[Batch]:
     """Documents in batches of `size` read, keeping only those neither stored nor seen."""
     seen: set[str] = set()
     it = iter(documents)
@@ -98,7 +131,7 @@ def _batches(
             else:
                 seen.add(doc_hash)
                 new.append(doc)
-        yield _Batch(len(chunk), new)
+        yield Batch(len(chunk), new)
 
 
 # -- extracting ---------------------------------------------------------------------------
@@ -127,18 +160,18 @@ def _join(documents: list[Document], parts: list[Parts]) -> list[Extraction]:
 
 
 def _extract_serial(
-    batches: Iterable[_Batch], name: str
-) -> Iterator[tuple[_Batch, list[Extraction]]]:
+    batches: Iterable[Batch], name: str
+) -> Iterator[tuple[Batch, list[Extraction]]]:
     extractor = registry.extractor(name)
     for batch in batches:
         yield batch, [extractor.extract(doc) for doc in batch.documents]
 
 
 def _extract_parallel(
-    batches: Iterable[_Batch], name: str, workers: int
-) -> Iterator[tuple[_Batch, list[Extraction]]]:
+    batches: Iterable[Batch], name: str, workers: int
+) -> Iterator[tuple[Batch, list[Extraction]]]:
     """Extract batches in a process pool, a bounded number in flight, yielded in order."""
-    pending: deque[tuple[_Batch, Future[list[Parts]] | None]] = deque()
+    pending: deque[tuple[Batch, Future[list[Parts]] | None]] = deque()
     pool = ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(name,))
     try:
         for batch in batches:
@@ -167,13 +200,17 @@ def ingest(
     on_warning: Callable[[str], None] | None = None,
     sync_kb: bool = True,
     limit: int | None = None,
+    near_duplicates: bool = True,
+    columns: Mapping[str, str] | None = None,
 ) -> IngestSummary:
     """Read, extract and store every document under `paths` (the first `limit` if given);
     returns what was done.
 
     All paths are checked before any work (InputError). Errors while reading or writing
     propagate after the batches before them were committed; ^C returns early with
-    `interrupted=True`. `on_progress(done, total)` follows each committed batch.
+    `interrupted=True`. `on_progress(done, total)` follows each committed batch. With
+    `near_duplicates`, new documents are linked to earlier near-identical copies (dedupe.py).
+    `columns` maps document fields to CSV column names.
     """
     if batch_size < 1 or workers < 1:
         raise ValueError("batch_size and workers must be at least 1")
@@ -186,18 +223,10 @@ def ingest(
             on_warning(message)
 
     registry.get("extractors", extractor_name)  # an unknown name fails before any work
-    files = [(f, Path(p).is_dir()) for p in paths for f in iter_files(Path(p))]
-    summary.files = len(files)
-    total = _expected_total([f for f, _ in files])
+    documents, total = read_inputs(paths, summary, warn, limit, columns)
     if on_progress is not None:
         on_progress(0, total)
-    documents: Iterable[Document] = (
-        doc for f, in_dir in files for doc in read_file(f, warn, skip_bad=in_dir)
-    )
-    if limit is not None:
-        documents = itertools.islice(documents, limit)
-        total = min(total, limit) if total is not None else limit
-    batches = _batches(documents, store, batch_size, summary)
+    batches = new_batches(documents, store, batch_size, summary)
     if workers > 1:
         extracted = _extract_parallel(batches, extractor_name, workers)
     else:
@@ -206,8 +235,18 @@ def ingest(
     try:
         if sync_kb:
             store.sync_kb(default_kb())
+        index = None
+        if near_duplicates:
+            from alliancemap.dedupe import link_documents, load_index
+
+            index = load_index(store)
         for batch, extractions in extracted:
-            result = store.add_extractions(extractions)
+            state = None
+            if index is not None:
+                state = BatchState()
+                docs = [e.document for e in extractions]
+                summary.near_duplicates += link_documents(index, docs, state)
+            result = store.add_extractions(extractions, state)
             summary.new_documents += result.new_documents
             summary.skipped_documents += result.skipped_documents
             summary.claims_added += result.claims_added

@@ -48,7 +48,7 @@ def _load(group: str) -> None:
 
 
 _BUILTINS = {
-    "extractors": ["alliancemap.extract.rules"],
+    "extractors": ["alliancemap.extract.rules", "alliancemap.extract.parsed"],
     "exporters": ["alliancemap.export"],
 }
 

@@ -15,7 +15,7 @@ from typing import Any
 from alliancemap.extract.mentions import TOKEN_RE, TemplatedSentence
 from alliancemap.extract.patterns import Pattern
 from alliancemap.extract.rules import RulesExtractor
-from alliancemap.model import Claim, Document, Extraction
+from alliancemap.model import Claim, Document, Extraction, RelationType
 
 Span = tuple[int, int]
 
@@ -25,11 +25,15 @@ class ClaimSite:
     """One pattern reading of a claim, in sentence offsets."""
 
     pattern: str
+    subject_org: str
+    object_org: str
     trigger: Span | None
     subject_spans: tuple[Span, ...]  # mentions standing for claim.subject in its role group
     object_spans: tuple[Span, ...]
-    subject_group: str | None  # the regex group ("s" or "o") the subject came from
-    object_group: str | None
+    implied_span: Span | None  # implicit patterns: the mention left of the match taken as subject
+    mentions: tuple[
+        tuple[int, int, str], ...
+    ]  # every mention of an organization: (start, end, org)
     implicit: bool
     pairwise: bool
 
@@ -48,6 +52,24 @@ def _group_spans(
             if org in (ent.org, ent.name) and ent.start < ent.end:
                 out.append((ent.start, ent.end))
     return tuple(dict.fromkeys(out))
+
+
+# Implicit patterns of these types imply the object (the round's company, the group).
+_IMPLIED_OBJECT = frozenset({RelationType.INVESTMENT, RelationType.MEMBERSHIP})
+
+
+def _implied_span(
+    claim: Claim, pat: Pattern, m: re.Match[str], ts: TemplatedSentence
+) -> Span | None:
+    """The nearest mention left of an implicit match that stands for the implied subject."""
+    if not pat.implicit or pat.reverse or pat.type in _IMPLIED_OBJECT:
+        return None
+    best = None
+    for tok in TOKEN_RE.finditer(ts.template, 0, m.start()):
+        ent = ts.entity(tok.group(0))
+        if claim.subject in (ent.org, ent.name) and ent.start < ent.end:
+            best = (ent.start, ent.end)
+    return best
 
 
 def _trigger(m: re.Match[str], ts: TemplatedSentence) -> Span | None:
@@ -69,14 +91,21 @@ def site_of(claim: Claim, pat: Pattern, m: re.Match[str], ts: TemplatedSentence)
     obj = _group_spans(m, obj_groups, ts, claim.object)
     return ClaimSite(
         pattern=pat.name,
+        subject_org=claim.subject,
+        object_org=claim.object,
         trigger=_trigger(m, ts),
         subject_spans=subj,
         object_spans=obj,
-        subject_group=subj_groups[0] if subj else None,
-        object_group=obj_groups[0] if obj else None,
+        implied_span=_implied_span(claim, pat, m, ts),
+        mentions=tuple((e.start, e.end, e.org) for e in ts.entities if e.org and e.start < e.end),
         implicit=pat.implicit,
         pairwise=pat.pairwise,
     )
+
+
+def site_key(claim: Claim) -> tuple:
+    """Readings are pooled per relation and evidence sentence, as the rules dedupe claims."""
+    return (*claim.key(), claim.evidence_start)
 
 
 class SiteRecorder(RulesExtractor):
@@ -86,10 +115,12 @@ class SiteRecorder(RulesExtractor):
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
-        self._sites: dict[Claim, list[ClaimSite]] = {}
+        self._sites: dict[tuple, list[ClaimSite]] = {}
 
-    def extract_with_sites(self, document: Document) -> tuple[Extraction, dict[Claim, list]]:
-        """The rules extraction of `document` and the readings of each of its claims."""
+    def extract_with_sites(
+        self, document: Document
+    ) -> tuple[Extraction, dict[tuple, list[ClaimSite]]]:
+        """The rules extraction of `document` and the readings of its claims (by `site_key`)."""
         self._sites = {}
         try:
             extraction = super().extract(document)
@@ -104,5 +135,5 @@ class SiteRecorder(RulesExtractor):
                 site = site_of(claim, pat, m, ts)
             except Exception:  # never lose a claim over bookkeeping
                 continue
-            self._sites.setdefault(claim, []).append(site)
+            self._sites.setdefault(site_key(claim), []).append(site)
         return claims

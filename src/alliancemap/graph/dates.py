@@ -38,7 +38,7 @@ def effective_date(claim: Any) -> str | None:
 
 
 def not_after(value: str, limit: str) -> bool:
-    """`value` truncated to `limit`'s precision is on or before `limit` ("2023-05-20" vs "2023-05")."""
+    """`value` cut to `limit`'s precision is on or before `limit` ("2023-05-20", "2023-05")."""
     return value[: len(limit)] <= limit
 
 

@@ -20,13 +20,25 @@ from alliancemap.store.engine import (
     write_transaction,
 )
 from alliancemap.store.migrations import SCHEMA_VERSION, migrate, stored_version
-from alliancemap.store.records import BatchResult, ClaimRecord, PartnerSummary
+from alliancemap.store.records import (
+    BatchResult,
+    BatchState,
+    ClaimRecord,
+    FetchRecord,
+    NearDuplicateGroup,
+    PartnerSummary,
+    SourceState,
+)
 
 __all__ = [
     "SCHEMA_VERSION",
     "BatchResult",
+    "BatchState",
     "ClaimRecord",
+    "FetchRecord",
+    "NearDuplicateGroup",
     "PartnerSummary",
+    "SourceState",
     "Store",
     "open_store",
 ]

@@ -12,8 +12,13 @@ from alliancemap.errors import StoreError
 from alliancemap.kb import KnowledgeBase
 from alliancemap.model import Document, Entity, EntityType, Extraction, RelationType
 from alliancemap.normalize import normalize_name
-from alliancemap.store import kbsync, write
-from alliancemap.store.engine import error_text, read_connection, write_transaction
+from alliancemap.store import kbsync, neardups, sources, write
+from alliancemap.store.engine import (
+    error_text,
+    is_transient,
+    read_connection,
+    write_transaction,
+)
 from alliancemap.store.migrations import stored_version
 from alliancemap.store.query import (
     as_of_filter,
@@ -22,9 +27,18 @@ from alliancemap.store.query import (
     parse_type,
     to_record,
 )
-from alliancemap.store.records import BatchResult, ClaimRecord, PartnerSummary
+from alliancemap.store.records import (
+    BatchResult,
+    BatchState,
+    ClaimRecord,
+    FetchRecord,
+    NearDuplicateGroup,
+    PartnerSummary,
+    SourceState,
+)
 from alliancemap.store.schema import aliases, claims, documents, entities, mentions
 
+_WRITE_ATTEMPTS = 5  # PostgreSQL may pick a transaction to abort in a deadlock
 _TYPE_ORDER = {t: i for i, t in enumerate(RelationType)}
 
 
@@ -56,22 +70,33 @@ class Store:
     # -- writing ---------------------------------------------------------------------------
 
     def _write(self, what: str, fn: Any, *args: Any) -> Any:
-        try:
-            with write_transaction(self._engine) as conn:
-                return fn(conn, *args)
-        except SQLAlchemyError as err:
-            raise StoreError(
-                f"{self.location}: {what} failed, rolled back: {error_text(err)}"
-            ) from err
+        """Run fn(conn, *args) in one write transaction, run again after a deadlock (the
+        writes are idempotent); any other database error is a StoreError."""
+        for attempt in range(1, _WRITE_ATTEMPTS + 1):
+            try:
+                with write_transaction(self._engine) as conn:
+                    return fn(conn, *args)
+            except SQLAlchemyError as err:
+                if attempt < _WRITE_ATTEMPTS and is_transient(err):
+                    continue
+                raise StoreError(
+                    f"{self.location}: {what} failed, rolled back: {error_text(err)}"
+                ) from err
+        raise AssertionError("unreachable")
 
     def known_hashes(self, hashes: Iterable[str]) -> set[str]:
         """The document hashes among `hashes` already in the store (to skip them cheaply)."""
         with read_connection(self._engine) as conn:
             return write.known_hashes(conn, list(hashes))
 
-    def add_extractions(self, extractions: Sequence[Extraction]) -> BatchResult:
+    def add_extractions(
+        self, extractions: Sequence[Extraction], state: BatchState | None = None
+    ) -> BatchResult:
         """Store a batch in ONE transaction; documents already present are skipped with their
-        claims. On any error nothing of the batch is kept (StoreError for database errors)."""
+        claims. `state` (signatures, near-duplicate links, fetched URLs, source states) is
+        written in the same transaction. On any error nothing of the batch is kept."""
+        if state:
+            return self._write("writing a batch", write.add_batch, extractions, state)
         if not extractions:
             return BatchResult()
         return self._write("writing a batch", write.add_extractions, extractions)
@@ -79,6 +104,58 @@ class Store:
     def sync_kb(self, kb: KnowledgeBase) -> int:
         """Load the KB's entities, aliases and landmark facts; returns rows added (0 if in sync)."""
         return self._write("syncing the knowledge base", kbsync.sync_kb, kb)
+
+    # -- fetched sources and near-duplicates ------------------------------------------------
+
+    def fetch_records(self, urls: Iterable[str]) -> dict[str, FetchRecord]:
+        """What is known of each URL already fetched (status, document, attempts), by URL."""
+        with read_connection(self._engine) as conn:
+            return sources.fetch_records(conn, list(urls))
+
+    def source_states(self, urls: Iterable[str] | None = None) -> dict[str, SourceState]:
+        """The state each source was left in by the last pass (None: every source), by URL."""
+        with read_connection(self._engine) as conn:
+            return sources.source_states(conn, None if urls is None else list(urls))
+
+    def signatures(self, scheme: str) -> list[tuple[str, bytes | None, str | None]]:
+        """(hash, MinHash signature or None, first copy or None) of every signed document,
+        in the order the signatures were stored."""
+        with read_connection(self._engine) as conn:
+            return neardups.signature_rows(conn, scheme)
+
+    def unsigned_documents(self, scheme: str) -> list[str]:
+        """Hashes of the documents that have no `scheme` signature yet, in stored order."""
+        with read_connection(self._engine) as conn:
+            return neardups.unsigned_hashes(conn, scheme)
+
+    def texts(self, hashes: Iterable[str]) -> dict[str, str]:
+        """The text of each stored document among `hashes`, by hash."""
+        with read_connection(self._engine) as conn:
+            return neardups.texts(conn, list(hashes))
+
+    def set_duplicates(self, links: dict[str, str | None], *, reset: bool = False) -> None:
+        """Link documents to their group's first copy (None: unlink) in one transaction; with
+        `reset`, every other link is dropped first."""
+
+        def run(conn: Connection) -> None:
+            if reset:
+                neardups.clear_duplicates(conn)
+            neardups.set_duplicates(conn, links)
+
+        self._write("linking near-duplicates", run)
+
+    def source_groups(self) -> dict[str, str]:
+        """Document hash -> first copy of its near-duplicate group, for documents in a group.
+
+        Documents absent from the mapping are their own source. ClaimRecord.source_group gives
+        the same per claim: count an edge's independent sources by it."""
+        with read_connection(self._engine) as conn:
+            return neardups.source_groups(conn)
+
+    def near_duplicate_groups(self) -> list[NearDuplicateGroup]:
+        """Every group of near-duplicate documents, largest first."""
+        with read_connection(self._engine) as conn:
+            return neardups.groups(conn)
 
     # -- entities --------------------------------------------------------------------------
 
@@ -226,6 +303,7 @@ class Store:
                 "claims": sum(by_type.values()),
                 "claims_by_type": {t.value: by_type.get(t.value, 0) for t in RelationType},
                 "kb_claims": kb_claims,
+                "near_duplicates": neardups.count_linked(conn)[1],
                 "schema_version": stored_version(conn, self.location),
             }
 
@@ -258,7 +336,7 @@ def _entity_id(conn: Connection, name: str) -> int | None:
 def _summary(key: tuple[str, RelationType, str], recs: list[ClaimRecord]) -> PartnerSummary:
     partner, rtype, direction = key
     dates = sorted(r.date for r in recs if r.date)
-    sources = {r.document_hash or f"kb:{r.source_name or r.id}" for r in recs}
+    sources = {r.source_group or r.document_hash or f"kb:{r.source_name or r.id}" for r in recs}
     return PartnerSummary(
         partner=partner,
         type=rtype,

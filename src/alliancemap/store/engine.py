@@ -3,24 +3,31 @@
 SQLite connections get WAL, foreign keys, a busy timeout and synchronous=NORMAL on every
 connect; SQLAlchemy (not the sqlite3 driver) emits BEGIN so DDL is transactional too, and
 write transactions use BEGIN IMMEDIATE so concurrent writers wait instead of failing.
+PostgreSQL URLs (postgresql://, postgres://) use the psycopg 3 driver; its writers run
+concurrently under READ COMMITTED and rely on unique keys (see upsert.py), with a
+transaction-scoped advisory lock where a step must run alone (schema, KB sync).
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import URL, Connection, Engine, create_engine, event, make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy import URL, Connection, Engine, create_engine, event, make_url, text
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from alliancemap.errors import StoreError
 
 DEFAULT_DB = "alliancemap.db"
+PG_DRIVER = "postgresql+psycopg"
+_PG_SCHEMES = ("postgresql", "postgres")
 ENV_VAR = "ALLIANCEMAP_DB"
 BUSY_TIMEOUT_MS = 30_000
 _WRITE_OPTION = "alliancemap_write"
+_TRANSIENT = {"40P01", "40001"}  # PostgreSQL: deadlock detected, serialization failure
 _SQLITE_PRAGMAS = (
     f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}",
     "PRAGMA journal_mode = WAL",
@@ -33,13 +40,37 @@ def database_url(db: str | os.PathLike[str] | None = None) -> URL:
     """The store's URL: `db` as a URL or SQLite path, else $ALLIANCEMAP_DB, else ./alliancemap.db."""
     if db is None:
         db = os.environ.get(ENV_VAR) or DEFAULT_DB
-    text = os.fspath(db)
-    if "://" in text:
+    where = os.fspath(db)
+    if "://" in where:
         try:
-            return make_url(text)
+            url = make_url(where)
         except ArgumentError as err:
-            raise StoreError(f"{text}: not a database URL ({err})") from None
-    return URL.create("sqlite+pysqlite", database=text)
+            raise StoreError(f"{where}: not a database URL ({err})") from None
+        if url.drivername in _PG_SCHEMES:  # the bare scheme would mean psycopg2
+            url = url.set(drivername=PG_DRIVER)
+        return url
+    return URL.create("sqlite+pysqlite", database=where)
+
+
+def is_postgres(conn: Connection | Engine) -> bool:
+    """Whether `conn` talks to PostgreSQL (else SQLite)."""
+    return conn.dialect.name == "postgresql"
+
+
+def lock_for_transaction(conn: Connection, name: str) -> None:
+    """Hold the lock called `name` until `conn`'s transaction ends, so a step runs alone.
+
+    PostgreSQL: a transaction-scoped advisory lock. SQLite needs none: a write transaction
+    (BEGIN IMMEDIATE) already excludes every other writer.
+    """
+    if is_postgres(conn):
+        key = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+
+
+def is_transient(err: SQLAlchemyError) -> bool:
+    """Whether `err` is a conflict between transactions that running it again resolves."""
+    return getattr(getattr(err, "orig", None), "sqlstate", None) in _TRANSIENT
 
 
 def describe(url: URL) -> str:
@@ -52,8 +83,8 @@ def describe(url: URL) -> str:
 def error_text(err: BaseException) -> str:
     """The first line of a database error's message, without SQLAlchemy's decorations."""
     orig = getattr(err, "orig", None) or err
-    text = str(orig).strip()
-    return text.splitlines()[0] if text else type(orig).__name__
+    message = str(orig).strip()
+    return message.splitlines()[0] if message else type(orig).__name__
 
 
 def _check_sqlite_path(url: URL) -> None:
@@ -89,8 +120,9 @@ def make_engine(url: URL) -> Engine:
     backend = url.get_backend_name()
     if backend == "sqlite":
         _check_sqlite_path(url)
+    options = {"pool_pre_ping": True} if backend == "postgresql" else {}
     try:
-        engine = create_engine(url)
+        engine = create_engine(url, **options)
     except (ArgumentError, ImportError) as err:
         raise StoreError(f"{describe(url)}: cannot use this database ({err})") from None
     if backend == "sqlite":

@@ -13,12 +13,14 @@ from sqlalchemy import Connection, and_, select
 from alliancemap.kb import KnowledgeBase, LandmarkRelation
 from alliancemap.model import Entity, RelationType
 from alliancemap.normalize import normalize_name
+from alliancemap.store.engine import lock_for_transaction
 from alliancemap.store.keys import kb_claim_key
 from alliancemap.store.schema import aliases, claims, entities
-from alliancemap.store.sqlutil import chunked
-from alliancemap.store.upsert import entity_ids
+from alliancemap.store.sqlutil import chunked, rows_where_in
+from alliancemap.store.upsert import entity_ids, insert_new
 
 KB_EXTRACTOR = "kb"
+KB_LOCK = "alliancemap:kb"
 
 _PHRASES = {
     RelationType.PARTNERSHIP: "{s} partnership with {o}",
@@ -70,8 +72,10 @@ def _sync_entities(conn: Connection, kb: KnowledgeBase) -> int:
     cols = [entities.c[f] for f in ("id", "name", *_ENTITY_FIELDS)]
     current = {row.name: row for row in conn.execute(select(*cols))}
     new = [row for name, row in wanted.items() if name not in current]
-    if new:
-        conn.execute(entities.insert(), new)
+    created = {name for (name,) in insert_new(conn, entities, new, "name", (entities.c.name,))}
+    raced = [row["name"] for row in new if row["name"] not in created]
+    others = [entities.c[f] for f in ("id", *_ENTITY_FIELDS)]
+    current |= {row.name: row for row in rows_where_in(conn, entities.c.name, raced, *others)}
     for name, row in wanted.items():
         old = current.get(name)
         if old is not None and any(getattr(old, f) != row[f] for f in _ENTITY_FIELDS):
@@ -79,7 +83,7 @@ def _sync_entities(conn: Connection, kb: KnowledgeBase) -> int:
     dropped = [r.id for name, r in current.items() if r.in_kb and name not in wanted]
     for chunk in chunked(dropped):
         conn.execute(entities.update().where(entities.c.id.in_(chunk)).values(in_kb=False))
-    return len(new)
+    return len(created)
 
 
 def _sync_aliases(conn: Connection, kb: KnowledgeBase) -> int:
@@ -96,14 +100,16 @@ def _sync_aliases(conn: Connection, kb: KnowledgeBase) -> int:
         for a, (eid, form) in wanted.items()
         if a not in current
     ]
-    if new:
-        conn.execute(aliases.insert(), new)
+    created = {a for (a,) in insert_new(conn, aliases, new, "alias", (aliases.c.alias,))}
+    raced = [row["alias"] for row in new if row["alias"] not in created]
+    cols = (aliases.c.entity_id, aliases.c.surface)
+    current |= {row.alias: row for row in rows_where_in(conn, aliases.c.alias, raced, *cols)}
     for a, (eid, form) in wanted.items():
         old = current.get(a)
         if old is not None and (old.entity_id, old.surface) != (eid, form):
             stmt = aliases.update().where(aliases.c.alias == a)
             conn.execute(stmt.values(entity_id=eid, surface=form))
-    return len(new)
+    return len(created)
 
 
 def _claim_row(rel: LandmarkRelation, ids: dict[str, int]) -> dict[str, Any]:
@@ -152,5 +158,10 @@ def _sync_claims(conn: Connection, kb: KnowledgeBase) -> int:
 
 
 def sync_kb(conn: Connection, kb: KnowledgeBase) -> int:
-    """Bring the store in line with `kb` inside `conn`'s transaction; returns rows added."""
+    """Bring the store in line with `kb` inside `conn`'s transaction; returns rows added.
+
+    Syncs run one at a time (the KB lock); entities and aliases that ingest creates meanwhile
+    are taken over, not duplicated.
+    """
+    lock_for_transaction(conn, KB_LOCK)
     return _sync_entities(conn, kb) + _sync_aliases(conn, kb) + _sync_claims(conn, kb)

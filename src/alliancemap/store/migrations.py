@@ -13,6 +13,7 @@ from sqlalchemy import Connection, Table, inspect, select, text
 from sqlalchemy.schema import CreateColumn
 
 from alliancemap.errors import StoreError
+from alliancemap.store.engine import lock_for_transaction
 from alliancemap.store.schema import documents, fetched, meta, metadata, signatures, source_state
 
 Migration = Callable[[Connection], None]
@@ -40,6 +41,7 @@ UPGRADES: list[Migration] = [_v2_sources_and_near_duplicates]
 SCHEMA_VERSION = len(UPGRADES) + 1
 
 VERSION_KEY = "schema_version"
+SCHEMA_LOCK = "alliancemap:schema"
 
 
 def stored_version(conn: Connection, where: str = "store") -> int | None:
@@ -68,8 +70,12 @@ def _set_version(conn: Connection, version: int) -> None:
 def migrate(
     conn: Connection, upgrades: Sequence[Migration] = UPGRADES, where: str = "store"
 ) -> int:
-    """Create or upgrade the schema inside `conn`'s open transaction; returns the version."""
+    """Create or upgrade the schema inside `conn`'s open transaction; returns the version.
+
+    Holds the schema lock first, so processes opening a new store at once create it once.
+    """
     target = len(upgrades) + 1
+    lock_for_transaction(conn, SCHEMA_LOCK)
     version = stored_version(conn, where)
     if version is None:
         metadata.create_all(conn)

@@ -46,7 +46,8 @@ class PartnerSummary:
     """An organization's claims with one partner, for one type and direction.
 
     `direction` is "out" (the organization is the subject), "in" (it is the object) or
-    "both" (symmetric types). `n_documents` counts distinct documents and KB publications.
+    "both" (symmetric types). `n_documents` counts independent sources: distinct documents
+    (a near-duplicate group counting once) and KB publications.
     """
 
     partner: str
@@ -107,6 +108,7 @@ class BatchState:
     signatures and links of its new documents, the URLs fetched and the sources' states."""
 
     signatures: dict[str, bytes | None] = field(default_factory=dict)  # doc hash -> MinHash
+    scheme: str = ""  # the signatures' parameters (neardup.SCHEME)
     duplicate_of: dict[str, str] = field(default_factory=dict)  # doc hash -> first copy's hash
     fetched: list[FetchRecord] = field(default_factory=list)
     sources: list[SourceState] = field(default_factory=list)

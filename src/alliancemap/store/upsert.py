@@ -1,15 +1,65 @@
-"""Entities and aliases: find them by canonical name, create the missing ones."""
+"""Inserts that tolerate rows already stored, and entities/aliases found or created by name.
+
+This is the one place that knows the SQL dialects apart for writing. Every insert of a keyed
+row is INSERT ... ON CONFLICT DO NOTHING, so two writers racing on PostgreSQL (READ COMMITTED)
+never fail on, nor duplicate, a document, entity, alias or claim: the loser waits for the
+winner's commit and skips the row. Rows go in key order, so racing writers take their locks
+in the same order and do not deadlock.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Column, Connection, Row, Table
+from sqlalchemy.dialects import postgresql, sqlite
 
 from alliancemap.normalize import normalize_name
+from alliancemap.store.engine import is_postgres
 from alliancemap.store.schema import aliases, entities
 from alliancemap.store.sqlutil import rows_where_in
+
+_NUL, _REPLACEMENT = "\x00", "\ufffd"
+
+
+def _pg_text(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows with NUL characters (which PostgreSQL text cannot hold) replaced, offsets kept."""
+    return [
+        {
+            k: v.replace(_NUL, _REPLACEMENT) if isinstance(v, str) and _NUL in v else v
+            for k, v in r.items()
+        }
+        for r in rows
+    ]
+
+
+def insert_new(
+    conn: Connection,
+    table: Table,
+    rows: Sequence[Mapping[str, Any]],
+    key: str | None,
+    returning: Sequence[Column[Any]] = (),
+) -> list[Row[Any]]:
+    """Insert `rows` (in `key` order, if given), skipping any whose unique key is taken, even by
+    a writer committing meanwhile; returns `returning` of the rows this call inserted.
+
+    Rows only this transaction can write (a new document's claims) may keep their order.
+    """
+    if not rows:
+        return []
+    ordered = [dict(r) for r in rows]
+    if key is not None:
+        ordered.sort(key=lambda r: (r[key] is None, r[key]))
+    if is_postgres(conn):
+        stmt = postgresql.insert(table).on_conflict_do_nothing()
+        ordered = _pg_text(ordered)
+    else:
+        stmt = sqlite.insert(table).on_conflict_do_nothing()
+    if not returning:
+        conn.execute(stmt, ordered)
+        return []
+    return list(conn.execute(stmt.returning(*returning), ordered))
 
 
 def entity_ids(conn: Connection, names: Iterable[str]) -> dict[str, int]:
@@ -21,15 +71,16 @@ def ensure_entities(conn: Connection, rows: Mapping[str, Mapping[str, Any]]) -> 
     """Ids for every name in `rows`, inserting the missing entities (existing ones untouched).
 
     New entities also get their normalised name as an alias, unless that alias is taken.
+    An entity another writer created meanwhile is used as it is.
     """
     ids = entity_ids(conn, rows)
-    missing = [dict(row) for name, row in rows.items() if name not in ids]
-    if missing:
-        conn.execute(entities.insert(), missing)
-        ids.update(entity_ids(conn, [row["name"] for row in missing]))
-        add_missing_aliases(
-            conn, ((normalize_name(r["name"]), ids[r["name"]], r["name"]) for r in missing)
-        )
+    missing = [row for name, row in rows.items() if name not in ids]
+    created = insert_new(conn, entities, missing, "name", (entities.c.name, entities.c.id))
+    ids.update({name: eid for name, eid in created})
+    raced = [row["name"] for row in missing if row["name"] not in ids]
+    if raced:  # committed by a concurrent writer after our first look
+        ids.update(entity_ids(conn, raced))
+    add_missing_aliases(conn, ((normalize_name(name), eid, name) for name, eid in created))
     return ids
 
 
@@ -45,6 +96,4 @@ def add_missing_aliases(conn: Connection, triples: Iterable[tuple[str, int, str]
         for a, (eid, surface) in wanted.items()
         if a not in taken
     ]
-    if new:
-        conn.execute(aliases.insert(), new)
-    return len(new)
+    return len(insert_new(conn, aliases, new, "alias", (aliases.c.alias,)))

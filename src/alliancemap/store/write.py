@@ -9,11 +9,12 @@ from typing import Any
 from sqlalchemy import Connection
 
 from alliancemap.model import Entity, EntityType, Extraction, RelationType
+from alliancemap.store import neardups, sources
 from alliancemap.store.keys import document_claim_key
-from alliancemap.store.records import BatchResult
+from alliancemap.store.records import BatchResult, BatchState
 from alliancemap.store.schema import claims, documents, mentions
 from alliancemap.store.sqlutil import rows_where_in
-from alliancemap.store.upsert import ensure_entities
+from alliancemap.store.upsert import ensure_entities, insert_new
 
 
 def known_hashes(conn: Connection, hashes: Sequence[str]) -> set[str]:
@@ -81,7 +82,13 @@ def add_extractions(conn: Connection, extractions: Sequence[Extraction]) -> Batc
         return BatchResult(skipped_documents=skipped)
 
     now = datetime.now(UTC).isoformat(timespec="seconds")
-    conn.execute(documents.insert(), [_document_row(ext, h, now) for h, ext in fresh])
+    rows = [_document_row(ext, h, now) for h, ext in fresh]
+    ours = {h for (h,) in insert_new(conn, documents, rows, "hash", (documents.c.hash,))}
+    if len(ours) < len(fresh):  # a concurrent writer stored some first: theirs, with claims
+        skipped += len(fresh) - len(ours)
+        fresh = [(h, ext) for h, ext in fresh if h in ours]
+        if not fresh:
+            return BatchResult(skipped_documents=skipped)
     ids = ensure_entities(conn, _entity_rows([ext for _, ext in fresh]))
 
     mention_rows: dict[tuple[str, int, int, int], dict[str, Any]] = {}
@@ -126,13 +133,30 @@ def add_extractions(conn: Connection, extractions: Sequence[Extraction]) -> Batc
                     "url": None,
                 },
             )
-    if mention_rows:
-        conn.execute(mentions.insert(), list(mention_rows.values()))
-    if claim_rows:
-        conn.execute(claims.insert(), list(claim_rows.values()))
+    insert_new(conn, mentions, list(mention_rows.values()), None)
+    insert_new(conn, claims, list(claim_rows.values()), None)
     return BatchResult(
         new_documents=len(fresh),
         skipped_documents=skipped,
         claims_added=len(claim_rows),
         mentions_added=len(mention_rows),
     )
+
+
+def add_batch(
+    conn: Connection, extractions: Sequence[Extraction], state: BatchState
+) -> BatchResult:
+    """Store extractions and what the batch records beside them (signatures, near-duplicate
+    links, fetched URLs, source states) in `conn`'s one transaction."""
+    result = add_extractions(conn, extractions) if extractions else BatchResult()
+    if state.signatures:
+        written = neardups.save_signatures(conn, state.signatures, state.scheme)
+        neardups.set_duplicates(
+            conn, {h: root for h, root in state.duplicate_of.items() if h in written}
+        )
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    if state.fetched:
+        sources.save_fetched(conn, state.fetched, now)
+    if state.sources:
+        sources.save_sources(conn, state.sources)
+    return result
