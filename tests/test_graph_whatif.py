@@ -101,3 +101,40 @@ def test_blocs_after_start_from_blocs_before():
     assert result.blocs["before"]["blocs"] == 2
     assert 0.0 <= result.blocs["nmi"] <= 1.0
     assert [m["organization"] for m in result.blocs["organizations"]] == ["A", "Z"]
+
+
+def test_spliced_after_view_equals_a_fresh_build():
+    """The after-edit table and network, spliced from the view's, are what a fresh build of
+    the after-edit edges gives."""
+    import random
+
+    from alliancemap.graph.network import network
+    from alliancemap.graph.table import edge_table
+    from alliancemap.graph.view import GraphView
+
+    rnd = random.Random(4)
+    orgs = [f"O{i:02d}" for i in range(30)]
+    kinds = ["partnership", "investment", "supply", "competition", "acquisition"]
+    claims = [claim(*rnd.sample(orgs, 2), rnd.choice(kinds)) for _ in range(150)]
+    v = view(claims)
+    network(v)  # the before-edit network the splice starts from
+    first = v.edges[0]
+    after, _ = apply_edits(
+        v,
+        add=[Edit("O01", RelationType.ACQUISITION, "O02"), Edit("O03", RelationType.SUPPLY, "New")],
+        remove=[Edit(first.source, first.type, first.target)],
+    )
+    fresh = GraphView(after.nodes, after.edges, after.params)
+    spliced, rebuilt = edge_table(after), edge_table(fresh)
+    assert spliced.names == rebuilt.names
+    for col in ("src", "dst", "rtype", "sources", "first_year", "kb"):
+        assert (getattr(spliced, col) == getattr(rebuilt, col)).all(), col
+
+    def ties(net):
+        return {
+            tuple(sorted((net.names[e.source], net.names[e.target]))): e["weight"]
+            for e in net.graph.es
+        }
+
+    assert ties(network(after)) == ties(network(fresh))
+    assert sorted(network(after).names) == network(fresh).names

@@ -6,9 +6,10 @@ Two questions, each answered with a reason string (reject) or None (keep):
   a modal or negation on its verb chain, a hedging governor ("plans to", "is expected to",
   "denied that", "talks to"), a condition ("if"), or an anonymous source ("according to
   people familiar", "sources said")?
-- `role_reason`: do the mentions fill the roles the pattern assumes: the mention before a
-  verbal trigger its subject (or the noun its relative clause modifies), the mention after
-  it inside its complements and not the subject of some other clause below it?
+- `subject_reason` / `object_reason`: do the mentions fill the roles the pattern assumes?
+  A mention before a verbal trigger is dropped when the clause has another subject and the
+  mention is neither in it nor the noun the clause modifies; a mention after it, when it
+  sits among the complements of another clause below the trigger.
 
 Only general English syntax lives here, never names or particular sentences.
 """
@@ -507,7 +508,8 @@ def object_reason(
 
     Being the subject of some other clause is no evidence here: on the corpus sample the
     parser's coordination errors ("bought A and B went public" read as a joint subject)
-    made that test drop more right claims than wrong ones."""
+    made that test drop more right claims than wrong ones; so the mention must sit in the
+    other clause's complements, not its subject."""
     if content:
         return None
     path: list[Token] = []
@@ -521,9 +523,9 @@ def object_reason(
         cur = cur.head
     if membership and any(t.lower_ in FOUNDING_VERBS for t in path):
         return None  # "joined startups that banded together to create X"
-    for t in path:
-        if not is_finite_clause(t):
-            continue
+    for below, t in zip(path, path[1:], strict=False):
+        if not is_finite_clause(t) or below.dep_ in SUBJ_DEPS:
+            continue  # entering a clause as its subject: see the docstring
         if t.dep_ == "acl" and t.lower_ in NAMING_VERBS:
             continue
         if t.dep_ in CLAUSE_DEPS or (t.dep_ == "conj" and _own_subject(t) is not None):

@@ -3,8 +3,9 @@
 Every claim of the rules extractor is checked on the parse of its evidence sentence (only
 those sentences are parsed, batched and cached): a claim is dropped when, for every pattern
 reading that produced it, the trigger is hedged (`parse_checks.hedge_reason`) or a mention
-does not fill the role the pattern gave it (`parse_checks.role_reason`). Needs the optional
-`parse` extra; see docs/parser.md.
+does not fill the role the pattern gave it (`subject_reason`, `object_reason`). Claims are
+also recovered from coordinated verbs (`parse_recover`). Needs the optional `parse` extra;
+see docs/parser.md.
 """
 
 from __future__ import annotations

@@ -10,7 +10,8 @@ Year by year, each year's map (as known at the end of that year) is partitioned 
 from the previous year's blocs, so a bloc persists unless new ties pull it apart. A bloc
 continues the previous year's bloc it shares most members with (at least 30% of that bloc;
 of several such, the one holding the old leader is the heir, else the largest share, and
-the others split off), which follows blocs as they grow: born, split, merged, dissolved.
+the others split off), which follows blocs as they grow: born, split, merged, dissolved,
+or re-formed (its leader leads a bloc again, mostly of other members).
 """
 
 from __future__ import annotations
@@ -302,7 +303,10 @@ def _link(previous: BlocYear | None, current: BlocYear, next_id: int, notable: i
         found[0][1].lineage = lin
         for _, other in found[1:]:
             other.lineage, next_id = next_id, next_id + 1
-            event = {"event": "split", "bloc": other.label, "from": before[lin].label}
+            if other.label == before[lin].label:
+                event = {"event": "re-formed", "bloc": other.label}
+            else:
+                event = {"event": "split", "bloc": other.label, "from": before[lin].label}
             note({**event, "size": other.size}, other.size)
     for lin, old in before.items():
         if lin in heirs:
@@ -312,7 +316,11 @@ def _link(previous: BlocYear | None, current: BlocYear, next_id: int, notable: i
         )
         if landed:
             into = landed.most_common(1)[0][0]
-            note({"event": "merged", "bloc": old.label, "into": into, "size": old.size}, old.size)
+            if into == old.label:  # its leader leads a bloc again, mostly of other members
+                note({"event": "re-formed", "bloc": old.label, "size": old.size}, old.size)
+            else:
+                event = {"event": "merged", "bloc": old.label, "into": into, "size": old.size}
+                note(event, old.size)
         else:
             note({"event": "dissolved", "bloc": old.label, "size": old.size}, old.size)
     return next_id

@@ -42,6 +42,7 @@ from alliancemap.graph.table import TYPE_CODE, edge_table
 from alliancemap.graph.view import GraphView, ViewEdge
 from alliancemap.model import RelationType
 
+PROVIDERS_LISTED = 25  # per component; the rest is summed
 UPSTREAM_WEIGHTS = {
     RelationType.SUPPLY: 1.0,
     RelationType.INVESTMENT: 0.5,
@@ -359,19 +360,37 @@ def _bloc_label(blocs: BlocPartition, name: str) -> str | None:
     return b.label if b else None
 
 
-def _providers(f: Flow, weight: float, blocs: BlocPartition) -> list[dict[str, Any]]:
+def _providers(
+    f: Flow, weight: float, blocs: BlocPartition, limit: int = PROVIDERS_LISTED
+) -> list[dict[str, Any]]:
+    """A component's ultimate providers, largest first, each with its dependency path; past
+    `limit`, the rest is summed into one "(others)" row."""
+    ranked = sorted(f.kept.items(), key=lambda kv: (-kv[1], kv[0]))
     rows = []
-    for k, v in sorted(f.kept.items(), key=lambda kv: (-kv[1], kv[0])):
+    for k, v in ranked[:limit]:
         _, path = f.paths[k]
         rows.append(
             {
                 "organization": k,
                 "share": v / weight,
                 "bloc": _bloc_label(blocs, k),
-                "path": [asdict(s) for s in path],
+                "path": [_step_dict(s) for s in path],
             }
         )
+    rest = sum(v for _, v in ranked[limit:])
+    if rest:
+        rows.append({"organization": "(others)", "share": rest / weight, "bloc": None, "path": []})
     return rows
+
+
+def _step_dict(step: Step) -> dict[str, Any]:
+    return {
+        "frm": step.frm,
+        "to": step.to,
+        "relation": step.relation,
+        "claim_ids": list(step.claim_ids),
+        "evidence": step.evidence,
+    }
 
 
 def _alternatives(

@@ -101,7 +101,8 @@ def lines_figure(
     ax.set_ylabel(ylabel, fontsize=9)
     ax.set_xticks(list(years))
     ax.tick_params(axis="x", labelrotation=60, labelsize=8)
-    ax.legend(frameon=False, fontsize=8, ncol=2)
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(frameon=False, fontsize=8, ncol=2)
     return to_svg(fig, salt)
 
 
@@ -127,7 +128,8 @@ def stacked_figure(
     ax.set_ylabel("organizations", fontsize=9)
     ax.set_xticks(list(years))
     ax.tick_params(axis="x", labelrotation=60, labelsize=8)
-    ax.legend(frameon=False, fontsize=8, ncol=2, loc="upper left")
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(frameon=False, fontsize=8, ncol=2, loc="upper left")
     return to_svg(fig, salt)
 
 

@@ -91,6 +91,8 @@ class Findings:
 
     def lines(self) -> list[str]:
         """The closing note as plain-text lines (the CLI prints them too)."""
+        if not self.orchestrators:
+            return ["The map has no cooperative ties to measure yet."]
         out = []
         names = ", ".join(
             f"{b.name} ({b.effective_size:.0f} non-redundant partners, "
@@ -161,6 +163,8 @@ def gather(
         "min_sources": min_sources,
         "min_confidence": min_confidence,
     }
+    names = Names(store)
+    parsed = read_stack(stack, names) if stack is not None else None  # fail early on a bad file
     view = build_view(store, **filters)
     history = build_view(store, keep_ended=True, **filters)
     years = active_years(view, min_ties)
@@ -182,10 +186,7 @@ def gather(
     bloc_years = bloc_history(view, years=years, seed=seed)
     r2a = transitions(history)
     a2r = transitions(history, kind=ALLIES_TO_RIVALS)
-    exp = None
-    if stack is not None:
-        names = Names(store, organizations=view.nodes)
-        exp = exposure(view, read_stack(stack, names), names, seed=seed, blocs=blocs)
+    exp = exposure(view, parsed, names, seed=seed, blocs=blocs) if parsed else None
     findings = _findings(brokers, new_rows, r2a)
     return ReportData(
         store=str(getattr(store, "location", store)),
@@ -646,7 +647,7 @@ def _exposure(d: ReportData) -> tuple[str, str]:
     evidence = ['<section id="ev-exposure"><h3>Evidence: dependency paths</h3>']
     by_provider: dict[str, list[str]] = {}
     for c in exp.components:
-        for p in c.providers[:8]:
+        for p in (p for p in c.providers[:8] if p["organization"] != "(others)"):
             steps = "".join(_step_html(s) for s in p["path"])
             text = steps or "<li>owner of the component itself</li>"
             by_provider.setdefault(p["organization"], []).append(

@@ -25,9 +25,10 @@ from alliancemap.graph.brokerage import brokerage
 from alliancemap.graph.centrality import betweenness, pagerank
 from alliancemap.graph.concentration import concentration, measure
 from alliancemap.graph.edits import Edit, parse_edit
+from alliancemap.graph.network import COOPERATIVE, Network, network
 from alliancemap.graph.table import TYPE_CODE, EdgeTable, edge_table
-from alliancemap.graph.view import GraphView, ViewEdge, ViewNode, group_edges
-from alliancemap.model import RelationType
+from alliancemap.graph.view import GraphView, ViewEdge, ViewNode, ViewParams, group_edges
+from alliancemap.model import Polarity, RelationType
 from alliancemap.store.records import ClaimRecord
 
 
@@ -94,7 +95,8 @@ def apply_edits(
             if edit.type == RelationType.ACQUISITION:
                 into[edit.object] = edit.subject
                 merged.append((edit.object, edit.subject))
-    involved = {n for e in add for n in (e.subject, e.object)} | set(into) | set(into.values())
+    involved = {n for e in (*add, *remove) for n in (e.subject, e.object)}
+    involved |= set(into) | set(into.values())
     ids = [index[n] for n in involved if n in index]
     touched = (np.isin(t.src, ids) | np.isin(t.dst, ids)) & ~removed
     keep = ~(removed | touched)
@@ -112,7 +114,63 @@ def apply_edits(
         {t.names[i] for i in used.tolist()} | {n for e in regrouped for n in (e.source, e.target)}
     )
     nodes = {n: view.nodes.get(n) or view.known.get(n) or ViewNode(n) for n in names}
-    return GraphView(nodes, edges, view.params, view.known, []), merged
+    after = GraphView(nodes, edges, view.params, view.known, [])
+    after.cache["edge_table"] = _spliced_table(t, keep, regrouped, names)
+    after.cache[("network", COOPERATIVE, None)] = _spliced_network(
+        network(view), involved, regrouped
+    )
+    return after, merged
+
+
+def _spliced_table(
+    t: EdgeTable, keep: np.ndarray, regrouped: list[ViewEdge], names: list[str]
+) -> EdgeTable:
+    """The after-edit edge table: the kept rows of `t` (re-indexed) then the regrouped edges,
+    the same as `edge_table` would build, without a pass over every edge."""
+    index = {n: i for i, n in enumerate(names)}
+    remap = np.array([index.get(n, -1) for n in t.names], dtype=np.int64)
+    new = GraphView({n: ViewNode(n) for n in names}, regrouped, ViewParams())
+    r = edge_table(new)
+    r_src = np.array([index[new_name] for new_name in r.names], dtype=np.int64)
+
+    def both(old: np.ndarray, extra: np.ndarray) -> np.ndarray:
+        return np.concatenate([old[keep], extra])
+
+    return EdgeTable(
+        names=names,
+        src=np.concatenate([remap[t.src[keep]], r_src[r.src]]),
+        dst=np.concatenate([remap[t.dst[keep]], r_src[r.dst]]),
+        rtype=both(t.rtype, r.rtype),
+        sources=both(t.sources, r.sources),
+        first_year=both(t.first_year, r.first_year),
+        first_news_year=both(t.first_news_year, r.first_news_year),
+        value=both(t.value, r.value),
+        kb=both(t.kb, r.kb),
+    )
+
+
+def _spliced_network(before: Network, involved: set[str], regrouped: list[ViewEdge]) -> Network:
+    """The after-edit cooperative network: `before` with the ties of the organizations named
+    in the edits replaced by their regrouped ones (same ties and weights as `network` would
+    build from the after-edit view, vertices in another order)."""
+    g = before.graph.copy()
+    ids = [before.index[n] for n in involved if n in before.index]
+    around = set(ids) | {u for v in ids for u in g.neighbors(v)}
+    g.delete_edges(sorted({e for v in ids for e in g.incident(v)}))
+    pairs: dict[tuple[str, str], float] = {}
+    for e in regrouped:
+        if e.polarity == Polarity.COOPERATIVE:
+            pairs[e.pair] = pairs.get(e.pair, 0.0) + e.n_sources
+    fresh = sorted({n for pair in pairs for n in pair} - set(before.index))
+    if fresh:
+        g.add_vertices(len(fresh), attributes={"name": fresh})
+    where = {n: i for i, n in enumerate(g.vs["name"])}
+    g.add_edges(
+        [(where[a], where[b]) for a, b in pairs], attributes={"weight": list(pairs.values())}
+    )
+    g.delete_vertices(sorted(v for v in around if g.degree(v) == 0))
+    names = g.vs["name"]
+    return Network(g, names, {n: i for i, n in enumerate(names)})
 
 
 def _is_new(edge: ViewEdge) -> bool:
