@@ -35,6 +35,10 @@ format: $(VENV)/.installed
 	$(BIN)/ruff format $(LINT)
 	$(BIN)/ruff check --fix $(LINT)
 
+# Extraction quality on ../shared/eval and extract speed on the corpus; ARGS="--corpus-docs 2000"
+bench-quality: $(VENV)/.installed
+	$(BIN)/python benchmarks/bench_quality.py $(ARGS)
+
 # Ingest speed: single process vs Dask (1, 2 workers), SQLite and PostgreSQL; ARGS="--limit 500"
 bench-ingest: $(VENV)/.installed
 	$(BIN)/python benchmarks/bench_ingest.py $(ARGS)

@@ -281,15 +281,27 @@ def test_watch_runs_passes_and_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None:
     args = [sys.executable, "-m", "alliancemap", "watch", sources, "--db", db, "--rate-limit", "0"]
     lines: list[str] = []
     try:
-        proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        # A shell's background jobs start with SIGINT ignored, and an ignored signal stays
+        # ignored across exec: give the child the default, as a terminal would.
+        proc = subprocess.Popen(
+            args,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        )
         reader = threading.Thread(target=lambda: lines.extend(proc.stderr), daemon=True)
         reader.start()
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline and not any("pass over" in line for line in lines):
             time.sleep(0.05)
         proc.send_signal(signal.SIGINT)  # while it waits for the next pass, an hour away
+        try:
+            proc.wait(timeout=20)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
         out = proc.stdout.read()
-        proc.wait(timeout=20)
         reader.join(timeout=5)
     finally:
         site.stop()

@@ -24,6 +24,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import igraph as ig
+import numpy as np
 
 from alliancemap.graph.network import COOPERATIVE, Network, network, network_at
 from alliancemap.graph.view import GraphView, active_years
@@ -75,11 +76,13 @@ class BlocPartition:
     in_small_blocs: int
     seed: int
     resolution: float
+    by_id: dict[int, Bloc] = field(default_factory=dict, repr=False, compare=False)
 
     def bloc_of(self, name: str) -> Bloc | None:
         """The listed bloc an organization belongs to (None if unknown or in a small bloc)."""
-        bid = self.membership.get(name)
-        return next((b for b in self.blocs if b.id == bid), None)
+        if len(self.by_id) != len(self.blocs):
+            self.by_id.update({b.id: b for b in self.blocs})
+        return self.by_id.get(self.membership.get(name, -1))
 
     def to_dict(self, members: int | None = None) -> dict[str, Any]:
         return {
@@ -127,43 +130,44 @@ def partition(
     resolution: float = 1.0,
     min_size: int = MIN_SIZE,
 ) -> BlocPartition:
-    """Blocs from a vertex membership: renumbered by size (0 = largest), named, counted."""
+    """Blocs from a vertex membership: renumbered by size, then tie weight, then first name
+    (0 = largest), named after their strongest member, with their ties counted."""
     g = net.graph
-    strength = g.strength(weights="weight") if net.n else []
-    groups: dict[int, list[int]] = {}
-    for v, c in enumerate(membership):
-        groups.setdefault(c, []).append(v)
-    ordered = sorted(
-        groups.values(),
-        key=lambda vs: (-len(vs), -sum(strength[v] for v in vs), min(net.names[v] for v in vs)),
-    )
-    new_id = {membership[vs[0]]: i for i, vs in enumerate(ordered)}
-    ids = [new_id[c] for c in membership]
-    internal: Counter[int] = Counter()
-    external: Counter[int] = Counter()
-    for a, b in g.get_edgelist():
-        if ids[a] == ids[b]:
-            internal[ids[a]] += 1
-        else:
-            external[ids[a]] += 1
-            external[ids[b]] += 1
-    blocs, small, in_small = [], 0, 0
-    for i, vs in enumerate(ordered):
-        if len(vs) < min_size:
-            small += 1
-            in_small += len(vs)
-            continue
-        vs = sorted(vs, key=lambda v: (-strength[v], net.names[v]))
-        members = [net.names[v] for v in vs]
-        blocs.append(Bloc(i, members[0], len(vs), members, internal[i], external[i]))
+    n = net.n
+    strength = np.asarray(g.strength(weights="weight"), dtype=float) if n else np.zeros(0)
+    rank = np.empty(n, dtype=np.int64)
+    rank[np.argsort(np.array(net.names, dtype=object), kind="stable")] = np.arange(n)
+    _, group = np.unique(np.asarray(membership, dtype=np.int64), return_inverse=True)
+    group = group.ravel()
+    k = int(group.max()) + 1 if n else 0
+    size = np.bincount(group, minlength=k)
+    weight = np.bincount(group, weights=strength, minlength=k)
+    first = np.full(k, n, dtype=np.int64)
+    np.minimum.at(first, group, rank)
+    new_id = np.empty(k, dtype=np.int64)
+    new_id[np.lexsort((first, -weight, -size))] = np.arange(k)
+    ids = new_id[group]
+    pairs = np.asarray(g.get_edgelist(), dtype=np.int64).reshape(-1, 2)
+    ia, ib = ids[pairs[:, 0]], ids[pairs[:, 1]]
+    same = ia == ib
+    internal = np.bincount(ia[same], minlength=k)
+    external = np.bincount(ia[~same], minlength=k) + np.bincount(ib[~same], minlength=k)
+    order = np.lexsort((rank, -strength, ids))  # by bloc, strongest first, then by name
+    bounds = np.searchsorted(ids[order], np.arange(k + 1))
+    sizes = size[np.argsort(new_id)] if k else size  # size by new id
+    blocs = []
+    for i in np.nonzero(sizes >= min_size)[0].tolist():
+        members = [net.names[v] for v in order[bounds[i] : bounds[i + 1]].tolist()]
+        blocs.append(Bloc(i, members[0], len(members), members, int(internal[i]), int(external[i])))
+    small = sizes < min_size
     return BlocPartition(
         blocs=blocs,
-        membership=dict(zip(net.names, ids, strict=True)),
+        membership=dict(zip(net.names, ids.tolist(), strict=True)),
         modularity=modularity,
-        n_organizations=net.n,
+        n_organizations=n,
         n_ties=net.m,
-        small_blocs=small,
-        in_small_blocs=in_small,
+        small_blocs=int(small.sum()),
+        in_small_blocs=int(sizes[small].sum()),
         seed=seed,
         resolution=resolution,
     )
@@ -284,13 +288,11 @@ def _link(previous: BlocYear | None, current: BlocYear, next_id: int, notable: i
             note({"event": "born", "bloc": b.label, "size": b.size}, b.size)
         return next_id
     before = {b.lineage: b for b in previous.partition.blocs}
+    lineage_of = {name: b.lineage for b in previous.partition.blocs for name in b.members}
     heirs: dict[int, list[tuple[int, Bloc]]] = {}
     for b in blocs:
-        members = set(b.members)
-        shared, lin = max(
-            ((len(members & set(p.members)), -lin) for lin, p in before.items()),
-            default=(0, None),
-        )
+        counts = Counter(lin for n in b.members if (lin := lineage_of.get(n)) is not None)
+        shared, lin = max(((c, -lin) for lin, c in counts.items()), default=(0, None))
         lin = -lin if lin is not None else None
         if lin is not None and shared and shared >= MATCH_SHARE * before[lin].size:
             heirs.setdefault(lin, []).append((shared, b))

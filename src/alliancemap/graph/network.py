@@ -128,23 +128,33 @@ def network(
 def network_at(
     view: GraphView, year: int, polarity: Polarity | str | None = COOPERATIVE
 ) -> Network:
-    """`network(view.at(as_of=str(year)), polarity)`, built from the view's claim table."""
-    from alliancemap.graph.table import COOPERATIVE_CODES, keys_at
+    """`network(view.at(as_of=str(year)), polarity)`, from the view's claim table: the ties
+    standing then are picked out of one network of every pair the pool ever held."""
+    from alliancemap.graph.table import COOPERATIVE_CODES, claim_table, keys_at
 
     pol = _polarity(polarity)
     key = ("network_at", year, pol)
-    cached = view.cache.get(key)
-    if cached is None:
-        cut = keys_at(view, year)
-        t = cut.table
-        keys, weights = cut.keys, cut.sources.astype(float)
-        if pol is not None:
-            coop = COOPERATIVE_CODES[t.key_type[keys]]
-            keep = coop if pol == Polarity.COOPERATIVE else ~coop
-            keys, weights = keys[keep], weights[keep]
-        cached = from_codes(t.names, t.key_src[keys], t.key_dst[keys], weights)
-        view.cache[key] = cached
-    return cached
+    if key in view.cache:
+        return view.cache[key]
+    t = claim_table(view)
+    full = view.cache.get("pool_network")
+    if full is None:
+        g = ig.Graph(n=len(t.names), edges=np.column_stack([t.pair_a, t.pair_b]).tolist())
+        g.vs["name"] = t.names
+        full = view.cache["pool_network"] = g
+    cut = keys_at(view, year)
+    keys, weights = cut.keys, cut.sources.astype(float)
+    if pol is not None:
+        coop = COOPERATIVE_CODES[t.key_type[keys]]
+        keep = coop if pol == Polarity.COOPERATIVE else ~coop
+        keys, weights = keys[keep], weights[keep]
+    summed = np.bincount(t.key_pair[keys], weights=weights, minlength=len(t.pair_a))
+    present = np.nonzero(summed)[0]
+    g = full.subgraph_edges(present.tolist(), delete_vertices=True)  # pair i is edge i
+    g.es["weight"] = summed[present].tolist()
+    names = g.vs["name"]
+    net = view.cache[key] = Network(g, names, {n: i for i, n in enumerate(names)})
+    return net
 
 
 def name_values(net: Network, values: Iterable[Any]) -> dict[str, Any]:

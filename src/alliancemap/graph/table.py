@@ -13,6 +13,7 @@ Both are built once per view (a single pass over its edges or claims) and cached
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -97,16 +98,21 @@ def _year(value: str | None) -> int:
 
 @dataclass(frozen=True, slots=True)
 class ClaimTable:
-    """The view's pool of claims as arrays, with the distinct edge keys they belong to."""
+    """The view's pool of claims as arrays, with the distinct edge keys they belong to, the
+    distinct (key, source) attestations and the distinct organization pairs of the keys."""
 
     names: list[str]
     key_src: np.ndarray  # per key: int64 index into names
     key_dst: np.ndarray
     key_type: np.ndarray  # per key: int8 code into TYPES
+    key_pair: np.ndarray  # per key: int64 index of its organization pair
+    pair_a: np.ndarray  # per pair: int64 index into names (the smaller)
+    pair_b: np.ndarray
     key: np.ndarray  # per claim: int64 index into the keys
     year: np.ndarray  # per claim: int32 year it holds from, -1 when undated
     end_year: np.ndarray  # per claim: int32 year of its end (ended claims), else NO_END
-    source: np.ndarray  # per claim: int64 code of its independent source
+    attest: np.ndarray  # per claim: int64 index of its (key, source) attestation
+    attest_key: np.ndarray  # per attestation: int64 index of its key
     value: np.ndarray  # per claim: float64 deal value, NaN when none
 
 
@@ -116,33 +122,43 @@ def claim_table(view: GraphView) -> ClaimTable:
     if cached is not None:
         return cached
     keys: dict[tuple[str, str, RelationType], int] = {}
-    sources: dict[str, int] = {}
-    pool = view.pool
-    n = len(pool)
-    key = np.fromiter((keys.setdefault(k, len(keys)) for _, _, k in pool), np.int64, n)
-    years = np.fromiter((_year(w) for _, w, _ in pool), np.int32, n)
-    ends = np.fromiter(
-        ((_end_year(c.end_date) if c.ended and c.end_date else NO_END) for c, _, _ in pool),
-        np.int32,
-        n,
-    )
-    src_code = np.fromiter(
-        (sources.setdefault(source_id(c), len(sources)) for c, _, _ in pool), np.int64, n
-    )
-    value = np.fromiter((c.value_usd or np.nan for c, _, _ in pool), float, n)
+    attests: dict[tuple[int, Any], int] = {}
+    key_of, years, ends, attest, value = [], [], [], [], []
+    for c, when, k in view.pool:  # the hot loop of year cuts: kept lean on purpose
+        code = keys.get(k)
+        if code is None:
+            code = keys[k] = len(keys)
+        key_of.append(code)
+        years.append(int(when[:4]) if when else -1)
+        ends.append(_end_year(c.end_date) if c.ended and c.end_date else NO_END)
+        group = getattr(c, "source_group", None) or c.document_hash
+        pair = (code, group) if group else (code, source_id(c))
+        found = attests.get(pair)
+        if found is None:
+            found = attests[pair] = len(attests)
+        attest.append(found)
+        value.append(c.value_usd or np.nan)
     names = sorted({n for k in keys for n in k[:2]})
     index = {n: i for i, n in enumerate(names)}
     ordered = list(keys)
+    key_src = np.array([index[k[0]] for k in ordered], dtype=np.int64)
+    key_dst = np.array([index[k[1]] for k in ordered], dtype=np.int64)
+    codes = np.minimum(key_src, key_dst) * len(names) + np.maximum(key_src, key_dst)
+    pairs, key_pair = np.unique(codes, return_inverse=True)
     table = ClaimTable(
         names=names,
-        key_src=np.array([index[k[0]] for k in ordered], dtype=np.int64),
-        key_dst=np.array([index[k[1]] for k in ordered], dtype=np.int64),
+        key_src=key_src,
+        key_dst=key_dst,
         key_type=np.array([TYPE_CODE[k[2]] for k in ordered], dtype=np.int8),
-        key=key,
-        year=years,
-        end_year=ends,
-        source=src_code,
-        value=value,
+        key_pair=key_pair.ravel().astype(np.int64),
+        pair_a=pairs // max(len(names), 1),
+        pair_b=pairs % max(len(names), 1),
+        key=np.array(key_of, dtype=np.int64),
+        year=np.array(years, dtype=np.int32),
+        end_year=np.array(ends, dtype=np.int32),
+        attest=np.array(attest, dtype=np.int64),
+        attest_key=np.array([k for k, _ in attests], dtype=np.int64),
+        value=np.array(value, dtype=float),
     )
     view.cache["claim_table"] = table
     return table
@@ -159,23 +175,26 @@ class Cut:
 
 
 def keys_at(view: GraphView, at_year: int) -> Cut:
-    """The ties of `view.at(as_of=str(at_year))` (same filters), from the claim table.
+    """The ties of `view.at(as_of=str(at_year))` (same filters), from the claim table:
+    linear passes over the claims, no sorting.
 
     Only for views without `since` (a window needs the general `view.at`).
     """
     if view.params.since is not None:
         raise ValueError("keys_at needs a view without `since`; use view.at()")
+    key = ("cut", at_year)
+    if key in view.cache:
+        return view.cache[key]
     t = claim_table(view)
     keep = (t.year >= 0) & (t.year <= at_year)
     if not view.params.keep_ended:
         keep &= ~(t.end_year < at_year)
-    keys, src, val = t.key[keep], t.source[keep], t.value[keep]
-    pairs = np.unique(keys * (int(t.source.max(initial=0)) + 1) + src)
-    per_key = pairs // (int(t.source.max(initial=0)) + 1)
-    kept, counts = np.unique(per_key, return_counts=True)
-    strong = counts >= view.params.min_sources
-    kept, counts = kept[strong], counts[strong]
+    seen = np.zeros(len(t.attest_key), dtype=bool)
+    seen[t.attest[keep]] = True
+    per_key = np.bincount(t.attest_key[seen], minlength=len(t.key_src))
+    kept = np.nonzero(per_key >= view.params.min_sources)[0]
     best = np.full(len(t.key_src), np.nan)
-    has = ~np.isnan(val)
-    np.fmax.at(best, keys[has], val[has])
-    return Cut(t, kept, counts.astype(np.int64), best[kept])
+    valued = keep & ~np.isnan(t.value)
+    np.fmax.at(best, t.key[valued], t.value[valued])
+    cut = view.cache[key] = Cut(t, kept, per_key[kept].astype(np.int64), best[kept])
+    return cut
