@@ -49,6 +49,7 @@ _TRIGGER_LOWER_RE = re.compile("|".join(f"(?:{rx.pattern})" for rx in TYPE_TRIGG
 HEDGE_CLAUSE_RE = re.compile(
     r"\b(?:in\s+talks|talks\s+(?:to|with|about|over|on|for)|held\s+talks|in\s+(?:advanced\s+|early\s+|"
     r"final\s+)?(?:discussions|negotiations)|negotiating|reportedly|rumou?r(?:s|ed)?|"
+    r"according\s+to\s+(?:new\s+|recent\s+|a\s+new\s+|fresh\s+)?(?:reporting|report\s+by)|"
     r"according\s+to\s+(?:people|sources|a\s+(?:person|source|report)|reports|someone|two|three|"
     r"several|an?\s+\w+\s+report)|people\s+(?:familiar|close|with\s+knowledge|briefed)|"
     r"(?:sources|insiders)\s+(?:said|say|familiar|close)|(?:is|are|was|were)\s+said\s+to|"
@@ -189,6 +190,20 @@ _CLAUSE_VERB_AFTER_RE = re.compile(
     r"invest\w*|partner\w*|purchas\w*|sued|sues|su(?:e|ing)|launch\w*|announc\w*|raised|raises|"
     r"compet\w*|join\w*|took|takes|snapped|picked)\b"
 )
+_QUALIFIED_PLURAL_RE = re.compile(
+    r"(?:'s)?\s+(?:rivals|competitors|challengers|alternatives|customers|clients|partners|"
+    r"investors|backers|employees|users|engineers|researchers|alumni|veterans|executives)\b"
+)
+
+
+def _qualifies_plural(ts: TemplatedSentence, ent: SentenceEntity) -> bool:
+    """Whether the mention is a modifier of a plural noun right after it."""
+    for tok in TOKEN_RE.finditer(ts.template):
+        if ts.entity(tok.group(0)) is ent:
+            return bool(_QUALIFIED_PLURAL_RE.match(ts.template, tok.end()))
+    return False
+
+
 _PASSIVE_BEFORE_RE = re.compile(r"\b(?:was|were|been|being|be|is|are|get|got)\s+(?:\w+ly\s+)?$")
 
 
@@ -498,6 +513,10 @@ class RulesExtractor:
         # ---- roles
         subjects = _tokens(m, "s", ts) + _tokens(m, "s2", ts)
         objects = _tokens(m, "o", ts)
+        if pat.type is not RelationType.COMPETITION:
+            # "one of the OpenAI rivals, Anthropic": the name only qualifies a plural noun.
+            subjects = [e for e in subjects if not _qualifies_plural(ts, e)]
+            objects = [e for e in objects if not _qualifies_plural(ts, e)]
         # "A acquiring B, C buying D": C opens a new clause and is no object of A.
         if pat.pairwise and len(subjects) > 2 and _CLAUSE_VERB_AFTER_RE.match(template, m.end("s")):
             toks = list(TOKEN_RE.finditer(template, m.start("s"), m.end("s")))
