@@ -8,10 +8,8 @@ traceback only when ALLIANCEMAP_DEBUG=1.
 from __future__ import annotations
 
 import os
-import re
 import sys
 from collections import Counter
-from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -48,24 +46,13 @@ DbOption = Annotated[
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
 ExtractorOption = Annotated[str, typer.Option("--extractor", help="Registered extractor name.")]
-_DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
 def parse_as_of(value: str | None) -> str | None:
     """Check an --as-of date (YYYY, YYYY-MM or YYYY-MM-DD); raises ValueError naming the format."""
-    if value is None:
-        return None
-    text = value.strip()
-    ok = bool(_DATE_RE.match(text))
-    if ok:
-        parts = [int(p) for p in text.split("-")] + [1, 1]
-        try:
-            date(parts[0], parts[1], parts[2])
-        except ValueError:
-            ok = False
-    if not ok:
-        raise ValueError(f"bad --as-of date {value!r} (use YYYY, YYYY-MM or YYYY-MM-DD)")
-    return text
+    from alliancemap.graph.dates import check_date
+
+    return None if value is None else check_date(value, "--as-of date")
 
 
 def parse_type(value: str | None) -> RelationType | None:
