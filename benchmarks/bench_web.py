@@ -35,22 +35,10 @@ from typing import Any
 import httpx
 
 from alliancemap.web.app import bundle_built, create_app, warm
+from alliancemap.web.browser import CHROMIUM, CHROMIUM_ARGS
 from alliancemap.web.server import BackgroundServer
 
 RESULTS = Path(__file__).resolve().parent / "results"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--use-angle=swiftshader",
-    "--enable-unsafe-swiftshader",
-]
 VIEWPORT = {"width": 1400, "height": 850}
 SEARCHES = ("micro", "open", "nvid", "anthropic", "goo")
 GOAL_FRAME_MS = 2000

@@ -16,22 +16,9 @@ from pathlib import Path
 from alliancemap.pipeline import ingest
 from alliancemap.store import open_store
 from alliancemap.web.app import create_app, warm
+from alliancemap.web.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: F401 (re-exported)
 from alliancemap.web.server import BackgroundServer
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    # WebGL without a GPU: ANGLE on SwiftShader, Chromium's software renderer
-    "--use-angle=swiftshader",
-    "--enable-unsafe-swiftshader",
-]
 CORPUS_ENV = "ALLIANCEMAP_CORPUS_DB"
 
 SCRIPT = "<script>alert(1)</script>"
