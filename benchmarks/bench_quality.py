@@ -113,18 +113,75 @@ def corpus_speed(extractor_name: str, limit: int | None) -> dict:
     }
 
 
+def cross_validation(extractor_name: str) -> dict:
+    """The fair held-out figure on train.jsonl: a trained model's own K-fold figures (from its
+    manifest); an extractor that never trained there is scored on the whole file."""
+    extractor = registry.extractor(extractor_name)
+    meta = getattr(extractor, "meta", None) or {}
+    cv = meta.get("cross_validation")
+    if cv:
+        return {k: cv[k] for k in ("precision", "recall", "f1")} | {
+            "how": f"{cv['k']}-fold cross-validation from the model manifest"
+        }
+    path = SHARED / "eval" / "train.jsonl"
+    if not path.is_file():
+        return {}
+    gold = _documents(path)
+    preds = [
+        extraction_to_record(
+            extractor.extract(Document(text=g["text"], id=g["id"], published=g.get("published")))
+        )
+        for g in gold
+    ]
+    r = evaluate(gold, preds)
+    return {
+        "precision": round(r.precision, 4),
+        "recall": round(r.recall, 4),
+        "f1": round(r.f1, 4),
+        "how": "whole train.jsonl (never trained on)",
+    }
+
+
 def markdown(result: dict) -> str:
     lines = [
-        f"# Extraction quality ({result['extractor']}, {result['when']}, {result['commit']})",
+        f"# Extraction quality ({result['when']}, {result['commit']})",
+        "",
+        "| extractor | CV P | CV R | CV F1 | dev P | dev R | dev F1 | seed F1 | MB/s per core |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, res in result["extractors"].items():
+        cv, dev, seed = res.get("cross_validation") or {}, res["sets"]["dev"], res["sets"]["seed"]
+        speed = (res.get("speed") or {}).get("mb_per_second_per_core")
+
+        def f(d: dict, k: str) -> str:
+            return f"{d[k]:.3f}" if k in d else "-"
+
+        lines.append(
+            f"| {name} | {f(cv, 'precision')} | {f(cv, 'recall')} | {f(cv, 'f1')} | "
+            f"{f(dev, 'precision')} | {f(dev, 'recall')} | {f(dev, 'f1')} | {f(seed, 'f1')} | "
+            f"{speed if speed is not None else '-'} |"
+        )
+    lines.append("")
+    for name, res in result["extractors"].items():
+        if res.get("cross_validation"):
+            lines.append(f"CV for `{name}`: {res['cross_validation']['how']}.")
+    for name, res in result["extractors"].items():
+        lines += ["", *extractor_markdown(name, res)]
+    return "\n".join(lines) + "\n"
+
+
+def extractor_markdown(name: str, result: dict) -> list[str]:
+    lines = [
+        f"## {name}",
         "",
         "| set | precision | recall | F1 | date accuracy | entity recall | P(conf>0.8) |",
         "|---|---:|---:|---:|---:|---:|---:|",
     ]
-    for name in ("seed", "dev"):
-        s = result["sets"].get(name)
+    for set_name in ("seed", "dev"):
+        s = result["sets"].get(set_name)
         if s:
             lines.append(
-                f"| {name} | {s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} | "
+                f"| {set_name} | {s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} | "
                 f"{s['date_accuracy']:.2f} | {s['entity_recall']:.2f} | {s['precision_above_0.8']} |"
             )
     dev = result["sets"].get("dev")
@@ -164,16 +221,17 @@ def markdown(result: dict) -> str:
             f"Speed: {sp['documents']} corpus documents, {sp['megabytes']} MB in {sp['cpu_seconds']} s "
             f"of CPU: **{sp['mb_per_second_per_core']} MB/s per core** ({sp['claims']} claims).",
         ]
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--extractor", default="rules")
+    parser.add_argument("--extractors", default="rules,learned", help="comma-separated names")
     parser.add_argument(
         "--corpus-docs", type=int, default=None, help="documents for the speed run (default: all)"
     )
     parser.add_argument("--no-speed", action="store_true")
+    parser.add_argument("--no-cv", action="store_true", help="skip the train.jsonl figure")
     args = parser.parse_args(argv)
     if not (SHARED / "eval").is_dir():
         print(f"skipped: {SHARED / 'eval'} is absent", file=sys.stderr)
@@ -181,30 +239,37 @@ def main(argv: list[str] | None = None) -> int:
     commit = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
     ).stdout.strip()
-    result = {
-        "extractor": args.extractor,
+    result: dict = {
         "when": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "commit": commit or "unknown",
-        "sets": {name: score_set(name, args.extractor) for name in ("seed", "dev")},
+        "extractors": {},
     }
-    if not args.no_speed and (SHARED / "corpus" / "ai-tech-articles.jsonl.gz").is_file():
-        result["speed"] = corpus_speed(args.extractor, args.corpus_docs)
+    corpus = (SHARED / "corpus" / "ai-tech-articles.jsonl.gz").is_file()
+    for name in args.extractors.split(","):
+        res: dict = {"sets": {s: score_set(s, name) for s in ("seed", "dev")}}
+        if not args.no_cv:
+            res["cross_validation"] = cross_validation(name)
+        if not args.no_speed and corpus:
+            res["speed"] = corpus_speed(name, args.corpus_docs)
+        result["extractors"][name] = res
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "quality.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     (RESULTS / "quality.md").write_text(markdown(result), encoding="utf-8")
-    summary = {
-        "when": result["when"],
-        "commit": result["commit"],
-        "extractor": args.extractor,
-        **{
-            f"{name}_{k}": result["sets"][name][k]
-            for name in ("seed", "dev")
-            for k in ("precision", "recall", "f1", "date_accuracy")
-        },
-        "mb_per_second_per_core": result.get("speed", {}).get("mb_per_second_per_core"),
-    }
     with (RESULTS / "quality_history.jsonl").open("a", encoding="utf-8") as fh:
-        fh.write(json.dumps(summary) + "\n")
+        for name, res in result["extractors"].items():
+            summary = {
+                "when": result["when"],
+                "commit": result["commit"],
+                "extractor": name,
+                **{
+                    f"{s}_{k}": res["sets"][s][k]
+                    for s in ("seed", "dev")
+                    for k in ("precision", "recall", "f1", "date_accuracy")
+                },
+                "cv_f1": (res.get("cross_validation") or {}).get("f1"),
+                "mb_per_second_per_core": res.get("speed", {}).get("mb_per_second_per_core"),
+            }
+            fh.write(json.dumps(summary) + "\n")
     print(markdown(result))
     return 0
 

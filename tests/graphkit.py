@@ -87,7 +87,7 @@ def news_store(root: Any) -> Any:
     rows = [{"id": f"n{i}", "published": p, "text": t} for i, (p, t) in enumerate(NEWS)]
     path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     store = open_store(root / "map.db")
-    ingest([path], store)
+    ingest([path], store, extractor_name="rules")
     return store
 
 

@@ -56,7 +56,7 @@ def db(tmp_path_factory):
     news = root / "news.txt"
     news.write_text(NEWS, encoding="utf-8")
     store = root / "map.db"
-    proc = run("ingest", news, "--db", store)
+    proc = run("ingest", news, "--db", store, "--extractor", "rules")
     assert re.search(r"documents read\s*│\s*1\b", proc.stdout), proc.stdout
     assert re.search(r"claims found\s*│\s*[1-9]", proc.stdout), proc.stdout
     return store
@@ -65,7 +65,7 @@ def db(tmp_path_factory):
 def test_ingest_again_skips_the_known_document(db, tmp_path):
     news = tmp_path / "news.txt"
     news.write_text(NEWS, encoding="utf-8")
-    proc = run("ingest", news, "--db", db)
+    proc = run("ingest", news, "--db", db, "--extractor", "rules")
     assert re.search(r"skipped \(already stored\)\s*│\s*1\b", proc.stdout), proc.stdout
     assert re.search(r"new documents\s*│\s*0\b", proc.stdout), proc.stdout
 

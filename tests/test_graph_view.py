@@ -28,7 +28,8 @@ def store(tmp_path_factory):
     rows = [{"id": f"n{i}", "published": p, "text": t} for i, (p, t) in enumerate(ARTICLES)]
     path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     st = open_store(root / "map.db")
-    ingest([path], st)  # syncs the knowledge base too: landmark facts with end dates
+    # Syncs the knowledge base too: landmark facts with end dates.
+    ingest([path], st, extractor_name="rules")
     yield st
     st.close()
 

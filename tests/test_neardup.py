@@ -84,9 +84,9 @@ def store(store_url: str):
 
 def test_ingested_copies_are_linked_and_count_as_one_source(store, tmp_path: Path) -> None:
     news = write_jsonl(tmp_path / "news.jsonl", [("orig", ORIGINAL), ("other", OTHER)])
-    first = ingest([news], store)
+    first = ingest([news], store, extractor_name="rules")
     wire = write_jsonl(tmp_path / "wire.jsonl", [("copy", COPY), ("third", THIRD)])
-    second = ingest([wire], store)
+    second = ingest([wire], store, extractor_name="rules")
     assert (first.near_duplicates, second.near_duplicates) == (0, 1)
     (group,) = store.near_duplicate_groups()
     assert (group.first.doc_id, [c.doc_id for c in group.copies]) == ("orig", ["copy"])
@@ -107,7 +107,7 @@ def test_documents_stored_without_signatures_are_signed_and_linked_later(
     store, tmp_path: Path
 ) -> None:
     news = write_jsonl(tmp_path / "n.jsonl", [("orig", ORIGINAL), ("copy", COPY), ("o", OTHER)])
-    ingest([news], store, near_duplicates=False)
+    ingest([news], store, near_duplicates=False, extractor_name="rules")
     assert store.near_duplicate_groups() == [] and store.unsigned_documents("x") != []
     progress: list[tuple[int, int | None]] = []
     index = load_index(store, on_progress=lambda d, t: progress.append((d, t)))
@@ -119,7 +119,7 @@ def test_documents_stored_without_signatures_are_signed_and_linked_later(
 
 def test_regrouping_at_another_threshold_and_dry_runs(store, tmp_path: Path) -> None:
     news = write_jsonl(tmp_path / "n.jsonl", [("orig", ORIGINAL), ("copy", COPY), ("o", OTHER)])
-    ingest([news], store)
+    ingest([news], store, extractor_name="rules")
     dry = regroup(store, threshold=0.99, write=False)
     assert (dry.groups, dry.changed, dry.written) == ([], 1, False)
     assert len(store.near_duplicate_groups()) == 1  # a dry run writes nothing
@@ -134,7 +134,7 @@ def test_the_dedupe_command_reports_groups(tmp_path: Path, capsys) -> None:
     db = tmp_path / "map.db"
     with open_store(db) as s:
         news = write_jsonl(tmp_path / "n.jsonl", [("orig", ORIGINAL), ("copy", COPY)])
-        ingest([news], s)
+        ingest([news], s, extractor_name="rules")
     code, out, _ = run_main(capsys, "dedupe", "--db", db)
     assert code == 0
     assert "1 near-duplicate groups among 2 documents: 1 linked to an earlier copy" in out

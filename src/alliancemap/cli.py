@@ -126,7 +126,7 @@ def ingest(
         ),
     ],
     db: DbOption = None,
-    extractor: ExtractorOption = "rules",
+    extractor: ExtractorOption = registry.DEFAULT_EXTRACTOR,
     batch_size: Annotated[int, typer.Option("--batch-size", min=1)] = 200,
     workers: Annotated[
         int, typer.Option("--workers", min=1, help="Extraction processes (local Dask workers).")
@@ -191,7 +191,7 @@ def ingest(
 def extract(
     in_path: Annotated[str, typer.Argument(metavar="IN", help="Input jsonl, jsonl.gz or txt.")],
     out: Annotated[Path, typer.Option("-o", "--out", help="Output JSON-lines file.")],
-    extractor: ExtractorOption = "rules",
+    extractor: ExtractorOption = registry.DEFAULT_EXTRACTOR,
 ) -> None:
     """Extract entities and relations into JSON lines, one per input document; no store."""
     from alliancemap.extract_io import extract_file
@@ -218,7 +218,12 @@ def evaluate(
     ] = None,
     errors: Annotated[bool, typer.Option("--errors", help="List every error by cause.")] = False,
     as_json: JsonOption = False,
-    extractor: ExtractorOption = "rules",
+    extractor: ExtractorOption = registry.DEFAULT_EXTRACTOR,
+    cv: Annotated[
+        int | None,
+        typer.Option("--cv", min=2, help="K-fold cross-validation of the learned model on GOLD."),
+    ] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the --cv folds.")] = 0,
 ) -> None:
     """Score relations against a gold set: P/R/F1 per type, date accuracy, errors by cause."""
     from alliancemap.evaluate import evaluate as score
@@ -226,7 +231,15 @@ def evaluate(
 
     gold_records = load_records(gold)
     warnings: list[str] = []
-    if pred is not None:
+    if cv is not None:
+        if pred is not None:
+            raise AllianceMapError("--cv trains its own models: it takes no --pred")
+        if cv > len(gold_records):
+            raise AllianceMapError(f"--cv {cv}: more folds than the {len(gold_records)} passages")
+        from alliancemap.cli_learn import cross_validated_predictions
+
+        pred_records = cross_validated_predictions(gold_records, cv, seed)
+    elif pred is not None:
         pred_records = load_records(pred)
     else:
         from alliancemap.extract_io import extract_records
@@ -383,7 +396,7 @@ def demo(
     limit: Annotated[
         int | None, typer.Option("--limit", min=1, help="Ingest only the first N documents.")
     ] = None,
-    extractor: ExtractorOption = "rules",
+    extractor: ExtractorOption = registry.DEFAULT_EXTRACTOR,
     workers: Annotated[
         int, typer.Option("--workers", min=1, help="Extraction processes.")
     ] = DEMO_WORKERS,
@@ -464,4 +477,5 @@ def main(argv: list[str] | None = None) -> None:
         )
 
 
+from alliancemap import cli_learn  # noqa: E402, F401, I001 - registers train
 from alliancemap import cli_sources  # noqa: E402, F401 - registers the web-source commands

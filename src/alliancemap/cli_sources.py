@@ -23,6 +23,7 @@ from rich.progress import (
 )
 
 from alliancemap import cli_output as show
+from alliancemap import registry
 from alliancemap.cli import DbOption, ExtractorOption, JsonOption, app, check_name, opened_store
 from alliancemap.errors import AllianceMapError
 
@@ -171,7 +172,7 @@ def _run(sources: Any, db: str | None, options: Any, title: str, as_json: bool) 
 def update(
     sources_file: Annotated[str, typer.Argument(metavar="SOURCES.yaml", help="Sources file.")],
     db: DbOption = None,
-    extractor: ExtractorOption = "rules",
+    extractor: ExtractorOption = registry.DEFAULT_EXTRACTOR,
     timeout: TimeoutOption = 10.0,
     retries: RetriesOption = 2,
     rate_limit: RateOption = 1.0,
@@ -207,7 +208,7 @@ def fetch(
         str, typer.Option("--kind", help="feed, sitemap, page, or auto (guess).")
     ] = "auto",
     db: DbOption = None,
-    extractor: ExtractorOption = "rules",
+    extractor: ExtractorOption = registry.DEFAULT_EXTRACTOR,
     timeout: TimeoutOption = 10.0,
     retries: RetriesOption = 2,
     rate_limit: RateOption = 1.0,
@@ -254,7 +255,7 @@ def watch(
         int | None, typer.Option("--passes", min=1, help="Stop after this many passes.")
     ] = None,
     db: DbOption = None,
-    extractor: ExtractorOption = "rules",
+    extractor: ExtractorOption = registry.DEFAULT_EXTRACTOR,
     timeout: TimeoutOption = 10.0,
     retries: RetriesOption = 2,
     rate_limit: RateOption = 1.0,

@@ -194,7 +194,7 @@ def ingest_dask(
     workers: int = 2,
     partition_size: int = PARTITION_SIZE,
     batch_size: int = 200,
-    extractor_name: str = "rules",
+    extractor_name: str = registry.DEFAULT_EXTRACTOR,
     on_progress: Progress | None = None,
     on_warning: Callable[[str], None] | None = None,
     sync_kb: bool = True,

@@ -71,7 +71,7 @@ def extraction_to_record(extraction: Extraction) -> dict[str, Any]:
 
 def extract_records(
     in_path: str | Path,
-    extractor_name: str = "rules",
+    extractor_name: str = registry.DEFAULT_EXTRACTOR,
     on_progress: ProgressCallback | None = None,
     on_warning: WarningCallback | None = None,
 ) -> Iterator[dict[str, Any]]:
@@ -88,7 +88,7 @@ def extract_records(
 def extract_file(
     in_path: str | Path,
     out_path: str | Path,
-    extractor_name: str = "rules",
+    extractor_name: str = registry.DEFAULT_EXTRACTOR,
     on_progress: ProgressCallback | None = None,
     on_warning: WarningCallback | None = None,
 ) -> ExtractSummary:

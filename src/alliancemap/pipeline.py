@@ -193,7 +193,7 @@ def _extract_parallel(
 def ingest(
     paths: Sequence[str | Path],
     store: Store,
-    extractor_name: str = "rules",
+    extractor_name: str = registry.DEFAULT_EXTRACTOR,
     batch_size: int = 200,
     workers: int = 1,
     on_progress: Progress | None = None,

@@ -48,7 +48,11 @@ def _load(group: str) -> None:
 
 
 _BUILTINS = {
-    "extractors": ["alliancemap.extract.rules", "alliancemap.extract.parsed"],
+    "extractors": [
+        "alliancemap.extract.rules",
+        "alliancemap.extract.parsed",
+        "alliancemap.extract.learned.extractor",
+    ],
     "exporters": ["alliancemap.export"],
 }
 
@@ -67,6 +71,10 @@ def get(group: str, name: str) -> Callable[..., Any]:
         raise KeyError(f"no {group[:-1]} named {name!r} (known: {known})") from None
 
 
-def extractor(name: str = "rules", **options: Any) -> Any:
+# The extractor every command uses unless told otherwise.
+DEFAULT_EXTRACTOR = "learned"
+
+
+def extractor(name: str = DEFAULT_EXTRACTOR, **options: Any) -> Any:
     """Instantiate a registered extractor by name."""
     return get("extractors", name)(**options)

@@ -40,7 +40,7 @@ class UpdateOptions:
     """How a pass fetches and writes; the defaults are polite and safe."""
 
     fetch: FetchOptions = field(default_factory=FetchOptions)
-    extractor: str = "rules"
+    extractor: str = registry.DEFAULT_EXTRACTOR
     batch_size: int = 20  # documents per transaction
     commit_seconds: float = 5.0  # ... or less, when fetching is slow
     concurrency: int = 4  # sources crawled at once
