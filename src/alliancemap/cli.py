@@ -202,7 +202,9 @@ def extract(
     with show.progress("extracting") as update:
         summary = extract_file(in_path, out, extractor, update, warnings.append)
     show.print_warnings(warnings)
-    show.out.print(
+    # With `-o -` the records are standard output, so the summary goes to standard error.
+    console = show.err if str(out) == "-" else show.out
+    console.print(
         f"extracted {summary.documents} documents: {summary.entities} entities, "
         f"{summary.relations} relations -> {summary.out_path} ({summary.seconds:.1f} s)",
         markup=False,
@@ -326,7 +328,9 @@ def export(
     when = parse_as_of(as_of)
     with opened_store(db) as store:
         exporter(store, out, **({"as_of": when} if when else {}))
-    show.out.print(f"exported {fmt} to {out}", markup=False, soft_wrap=True)
+    (show.err if str(out) == "-" else show.out).print(
+        f"exported {fmt} to {out}", markup=False, soft_wrap=True
+    )
 
 
 @app.command()

@@ -586,6 +586,11 @@ def report(
             min_ties=min_ties,
             seed=seed,
         )
-    show.out.print(f"report written to {out}", markup=False, soft_wrap=True)
+    (show.err if str(out) == "-" else show.out).print(
+        f"report written to {out}", markup=False, soft_wrap=True
+    )
     for line in findings.lines():
-        show.print_plain(line)
+        if str(out) == "-":  # the page itself is on standard output
+            show.err.print(line, markup=False, soft_wrap=True)
+        else:
+            show.print_plain(line)
