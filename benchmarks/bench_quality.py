@@ -20,8 +20,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from alliancemap import registry
-from alliancemap.evaluate import evaluate
-from alliancemap.extract_io import extraction_to_record
+from alliancemap.evaluate import claim_outcomes, evaluate
+from alliancemap.extract_io import extract_in_memory
 from alliancemap.model import Document
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -40,31 +40,19 @@ def score_set(name: str, extractor_name: str) -> dict:
     gold = _documents(SHARED / "eval" / f"{name}.jsonl")
     extractor = registry.extractor(extractor_name)
     started = time.perf_counter()
-    preds = [
-        extraction_to_record(
-            extractor.extract(Document(text=g["text"], id=g["id"], published=g.get("published")))
-        )
-        for g in gold
-    ]
+    preds = extract_in_memory(extractor, gold)
     seconds = time.perf_counter() - started
     report = evaluate(gold, preds)
-    wrong = {(e.doc_id, e.subject, e.type, e.object) for e in report.false_positives}
     bins = [
         {"from": lo, "to": min(hi, 1.0), "n": 0, "correct": 0}
         for lo, hi in zip(BINS, BINS[1:], strict=False)
     ]
-    seen: set[tuple] = set()
-    for rec in preds:
-        for rel in rec["relations"]:
-            key = (rec["id"], rel["subject"], rel["type"], rel["object"])
-            if key in seen:
-                continue
-            seen.add(key)
-            for b in bins:
-                if b["from"] <= rel["confidence"] < (b["to"] if b["to"] < 1.0 else 1.01):
-                    b["n"] += 1
-                    b["correct"] += key not in wrong
-                    break
+    for confidence, right in claim_outcomes(preds, report):
+        for b in bins:
+            if b["from"] <= confidence < (b["to"] if b["to"] < 1.0 else 1.01):
+                b["n"] += 1
+                b["correct"] += right
+                break
     for b in bins:
         b["precision"] = round(b["correct"] / b["n"], 4) if b["n"] else None
     above = [b for b in bins if b["from"] >= 0.8]
@@ -127,12 +115,7 @@ def cross_validation(extractor_name: str) -> dict:
     if not path.is_file():
         return {}
     gold = _documents(path)
-    preds = [
-        extraction_to_record(
-            extractor.extract(Document(text=g["text"], id=g["id"], published=g.get("published")))
-        )
-        for g in gold
-    ]
+    preds = extract_in_memory(extractor, gold)
     r = evaluate(gold, preds)
     return {
         "precision": round(r.precision, 4),

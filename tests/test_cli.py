@@ -12,6 +12,8 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
+from clirun import run_cli
+
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
 NEWS = """\
@@ -24,18 +26,9 @@ Amazon acquired Zoox in June 2020.
 
 def run(*args, check=True, env=None):
     """Run `python -m alliancemap ARGS`; with `check`, fail on a non-zero exit."""
-    full_env = {**os.environ, "COLUMNS": "200", **(env or {})}
-    full_env.pop("ALLIANCEMAP_DEBUG", None)
-    proc = subprocess.run(
-        [sys.executable, "-m", "alliancemap", *map(str, args)],
-        capture_output=True,
-        text=True,
-        env=full_env,
-        timeout=300,
-    )
+    proc = run_cli(*args, env=env, timeout=300, columns=200)
     if check:
         assert proc.returncode == 0, proc.stderr
-    assert "Traceback" not in proc.stderr and "Traceback" not in proc.stdout
     return proc
 
 

@@ -7,9 +7,6 @@ Training reads a slice of ../shared/eval/train.jsonl; those tests skip when it i
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -20,8 +17,9 @@ from alliancemap.extract.learned.extractor import LearnedExtractor
 from alliancemap.extract.learned.model_dir import DEFAULT_MODEL_DIR, read_meta
 from alliancemap.extract.learned.tokens import tokenize
 from alliancemap.extract.learned.training import fold_of
-from alliancemap.extract_io import extraction_to_record
+from alliancemap.extract_io import extract_in_memory
 from alliancemap.model import Document, RelationType
+from clirun import run_cli
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 TRAIN = SHARED / "eval" / "train.jsonl"
@@ -32,20 +30,6 @@ needs_dev = pytest.mark.skipif(not DEV.exists(), reason="../shared/eval/dev.json
 # The shipped model scored F1 0.53 on dev when it was trained (meta.json); a model file that
 # loads but has lost its weights falls far below this floor.
 DEV_F1_FLOOR = 0.45
-
-
-def run_cli(*args: object, env: dict | None = None, timeout: float = 300):
-    full_env = {**os.environ, "COLUMNS": "150", **(env or {})}
-    full_env.pop("ALLIANCEMAP_DEBUG", None)
-    proc = subprocess.run(
-        [sys.executable, "-m", "alliancemap", *map(str, args)],
-        capture_output=True,
-        text=True,
-        env=full_env,
-        timeout=timeout,
-    )
-    assert "Traceback" not in proc.stderr + proc.stdout
-    return proc
 
 
 def _slice(tmp_path: Path, n: int) -> Path:
@@ -192,12 +176,7 @@ def test_shipped_model_is_small_and_documented() -> None:
 @needs_dev
 def test_shipped_model_scores_above_its_floor_on_dev(shipped: LearnedExtractor) -> None:
     gold = load_records(DEV)
-    preds = [
-        extraction_to_record(
-            shipped.extract(Document(text=g["text"], id=g["id"], published=g.get("published")))
-        )
-        for g in gold
-    ]
+    preds = extract_in_memory(shipped, gold)
     report = evaluate(gold, preds)
     assert report.f1 >= DEV_F1_FLOOR, report.summary_lines()
     assert report.entity_recall >= 0.85

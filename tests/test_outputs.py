@@ -6,28 +6,14 @@ from __future__ import annotations
 import json
 import os
 import stat
-import subprocess
-import sys
 import threading
 from pathlib import Path
 
 import pytest
 
+from clirun import run_cli
+
 TEXT = "Microsoft invested $10 billion in OpenAI in January 2023.\n"
-
-
-def run_cli(*args: object) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "COLUMNS": "150"}
-    env.pop("ALLIANCEMAP_DEBUG", None)
-    proc = subprocess.run(
-        [sys.executable, "-m", "alliancemap", *map(str, args)],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    )
-    assert "Traceback" not in proc.stderr + proc.stdout
-    return proc
 
 
 @pytest.fixture

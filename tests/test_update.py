@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import random
 import signal
 import sqlite3
@@ -15,6 +14,7 @@ from typing import Any
 
 import pytest
 
+import clirun
 from alliancemap.errors import InputError
 from alliancemap.ingest.fetch import FetchOptions
 from alliancemap.sourcelist import load_sources, parse_sources
@@ -80,17 +80,7 @@ def poll(db: Path, sql: str) -> int:
 
 
 def run_cli(*args: object, timeout: float = 60) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "COLUMNS": "150"}
-    env.pop("ALLIANCEMAP_DEBUG", None)
-    proc = subprocess.run(
-        [sys.executable, "-m", "alliancemap", *map(str, args)],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=timeout,
-    )
-    assert "Traceback" not in proc.stderr + proc.stdout
-    return proc
+    return clirun.run_cli(*args, timeout=timeout)
 
 
 def test_a_pass_stores_what_is_new_and_reports_each_failure_once(

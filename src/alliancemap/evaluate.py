@@ -187,6 +187,22 @@ class EvalReport:
         }
 
 
+def claim_outcomes(pred: list[dict], report: EvalReport) -> list[tuple[float, bool]]:
+    """(confidence, right) of every unique predicted relation that `report` scored, in order:
+    the material of a calibration table."""
+    wrong = {(e.doc_id, e.subject, e.type, e.object) for e in report.false_positives}
+    seen: set[tuple] = set()
+    out = []
+    for rec in pred:
+        for rel in rec.get("relations", []):
+            key = (rec["id"], rel["subject"], rel["type"], rel["object"])
+            if key in seen:
+                continue
+            seen.add(key)
+            out.append((float(rel["confidence"]), key not in wrong))
+    return out
+
+
 def load_records(path: str | Path) -> list[dict]:
     """Read gold or predicted records (JSON lines, optionally gzipped); bad lines raise InputError."""
     path = Path(path)

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from alliancemap import registry
 from alliancemap.atomic import atomic_write
-from alliancemap.model import Extraction
+from alliancemap.model import Document, Extraction
 
 ProgressCallback = Callable[[int, int | None], None]
 WarningCallback = Callable[[str], None]
@@ -67,6 +67,19 @@ def extraction_to_record(extraction: Extraction) -> dict[str, Any]:
         "entities": [{"name": n, "type": t} for n, t in entities.items()],
         "relations": relations,
     }
+
+
+def record_document(record: dict[str, Any]) -> Document:
+    """The document of an in-memory record of the spec's input format (id, text, published)."""
+    published = record.get("published")
+    return Document(
+        text=record["text"], id=str(record["id"]), published=str(published) if published else None
+    )
+
+
+def extract_in_memory(extractor: Any, records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Output records of `extractor` over in-memory records (gold sets, held-out folds)."""
+    return [extraction_to_record(extractor.extract(record_document(r))) for r in records]
 
 
 def extract_records(

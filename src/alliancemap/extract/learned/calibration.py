@@ -42,34 +42,16 @@ def threshold_table(gold: Sequence[dict], preds: Sequence[dict]) -> list[dict[st
     return rows
 
 
-def claim_outcomes(
-    gold: Sequence[dict], preds: Sequence[dict], threshold: float
-) -> list[tuple[float, bool]]:
-    """(raw confidence, right) of every unique predicted relation at or above `threshold`."""
-    from alliancemap.evaluate import evaluate
-
-    kept = filter_confidence(preds, threshold)
-    report = evaluate(list(gold), kept)
-    wrong = {(e.doc_id, e.subject, e.type, e.object) for e in report.false_positives}
-    seen: set[tuple] = set()
-    out = []
-    for rec in kept:
-        for rel in rec["relations"]:
-            key = (rec["id"], rel["subject"], rel["type"], rel["object"])
-            if key in seen:
-                continue
-            seen.add(key)
-            out.append((float(rel["confidence"]), key not in wrong))
-    return out
-
-
 def calibration_curve(
     gold: Sequence[dict], preds: Sequence[dict], threshold: float, points: int = 20
 ) -> dict[str, list[float]] | None:
     """Isotonic map raw probability -> observed precision, as at most `points` knots."""
     from sklearn.isotonic import IsotonicRegression
 
-    outcomes = claim_outcomes(gold, preds, threshold)
+    from alliancemap.evaluate import claim_outcomes, evaluate
+
+    kept = filter_confidence(preds, threshold)
+    outcomes = claim_outcomes(kept, evaluate(list(gold), kept))
     if len(outcomes) < 20:
         return None
     x = np.array([c for c, _ in outcomes])

@@ -24,7 +24,7 @@ from alliancemap.extract.learned.rule_hints import HintIndex, hint_features, rul
 from alliancemap.extract.learned.tagger import bio_labels, token_features
 from alliancemap.extract.learned.windows import marked_window
 from alliancemap.extract.values import find_money
-from alliancemap.model import Document
+from alliancemap.extract_io import record_document
 from alliancemap.normalize import normalize_name
 
 
@@ -121,7 +121,7 @@ def record_examples(
     """Tagger sentences and labelled pairs of one gold record (`rules`: hint extractor)."""
     text = record["text"]
     views = sentence_views(text, gazetteer)
-    hints = rule_hints(_document(record), views, rules) if rules is not None else None
+    hints = rule_hints(record_document(record), views, rules) if rules is not None else None
     out = RecordExamples()
     spans = [(s.start, s.end, s.label) for s in gold_spans(record)]
     for v in views:
@@ -169,10 +169,3 @@ def record_examples(
         )
     out.reachable = len(reached)
     return out
-
-
-def _document(record: dict) -> Document:
-    published = record.get("published")
-    return Document(
-        text=record["text"], id=str(record["id"]), published=str(published) if published else None
-    )

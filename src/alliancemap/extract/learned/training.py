@@ -108,21 +108,13 @@ def fit(
     }
 
 
-def predict(model_dir: Path, records: Sequence[dict], rule_hints: bool = True) -> list[dict]:
+def predict(model_dir: Path, records: Sequence[dict]) -> list[dict]:
     """Predicted records (every claim above the lowest threshold) of `records`."""
     from alliancemap.extract.learned.extractor import LearnedExtractor
-    from alliancemap.extract_io import extraction_to_record
-    from alliancemap.model import Document
+    from alliancemap.extract_io import extract_in_memory
 
     extractor = LearnedExtractor(model_dir, threshold=min(THRESHOLDS), calibrate=False)
-    out = []
-    for rec in records:
-        published = rec.get("published")
-        doc = Document(
-            text=rec["text"], id=str(rec["id"]), published=str(published) if published else None
-        )
-        out.append(extraction_to_record(extractor.extract(doc)))
-    return out
+    return extract_in_memory(extractor, records)
 
 
 def fold_of(record: dict, k: int, seed: int) -> int:
