@@ -17,6 +17,7 @@ import typer
 
 from alliancemap import cli_output as show
 from alliancemap import registry
+from alliancemap.atomic import is_stdout
 from alliancemap.errors import AllianceMapError
 from alliancemap.export import claim_dict
 from alliancemap.model import RelationType
@@ -203,7 +204,7 @@ def extract(
         summary = extract_file(in_path, out, extractor, update, warnings.append)
     show.print_warnings(warnings)
     # With `-o -` the records are standard output, so the summary goes to standard error.
-    console = show.err if str(out) == "-" else show.out
+    console = show.err if is_stdout(out) else show.out
     console.print(
         f"extracted {summary.documents} documents: {summary.entities} entities, "
         f"{summary.relations} relations -> {summary.out_path} ({summary.seconds:.1f} s)",
@@ -328,7 +329,7 @@ def export(
     when = parse_as_of(as_of)
     with opened_store(db) as store:
         exporter(store, out, **({"as_of": when} if when else {}))
-    (show.err if str(out) == "-" else show.out).print(
+    (show.err if is_stdout(out) else show.out).print(
         f"exported {fmt} to {out}", markup=False, soft_wrap=True
     )
 

@@ -14,6 +14,7 @@ from typing import Annotated, Any
 import typer
 
 from alliancemap import cli_output as show
+from alliancemap.atomic import is_stdout
 from alliancemap.cli import DbOption, JsonOption, app, opened_store, parse_as_of
 
 AsOf = Annotated[str | None, typer.Option("--as-of", help="The map as known on YYYY[-MM[-DD]].")]
@@ -586,11 +587,11 @@ def report(
             min_ties=min_ties,
             seed=seed,
         )
-    (show.err if str(out) == "-" else show.out).print(
+    (show.err if is_stdout(out) else show.out).print(
         f"report written to {out}", markup=False, soft_wrap=True
     )
     for line in findings.lines():
-        if str(out) == "-":  # the page itself is on standard output
+        if is_stdout(out):  # the page itself is on standard output
             show.err.print(line, markup=False, soft_wrap=True)
         else:
             show.print_plain(line)
