@@ -171,6 +171,8 @@ def test_shipped_model_is_small_and_documented() -> None:
     assert meta["sources"][0]["file"] == "train.jsonl"
     assert meta["cross_validation"]["k"] == 5
     assert meta["validation"]["f1"] >= DEV_F1_FLOOR
+    # word clusters learned from the corpus ship with it (see test_wordclusters.py)
+    assert meta["clusters"]["words"] > 50_000 and (DEFAULT_MODEL_DIR / "clusters.tsv.gz").is_file()
 
 
 @needs_dev

@@ -53,7 +53,8 @@ def _progress() -> tuple[float, object]:
 
 def cross_validated_predictions(records: list[dict], k: int, seed: int) -> list[dict]:
     """Held-out predictions of every passage by a model trained on the other K-1 folds,
-    at the shipped model's settings (threshold, rule hints), for `evaluate --cv`."""
+    at the shipped model's settings (threshold, rule hints, word clusters), for
+    `evaluate --cv`."""
     from alliancemap.extract.learned.calibration import filter_confidence
     from alliancemap.extract.learned.model_dir import DEFAULT_MODEL_DIR, read_meta
     from alliancemap.extract.learned.training import (
@@ -72,11 +73,75 @@ def cross_validated_predictions(records: list[dict], k: int, seed: int) -> list[
         tagger_iterations=int(meta.get("tagger_iterations", TrainOptions.tagger_iterations)),
         rule_hints=bool(meta.get("rule_hints", True)),
     )
+    from alliancemap.extract.learned.wordclusters import CLUSTERS_FILE, WordClusters
+
+    shipped = DEFAULT_MODEL_DIR / CLUSTERS_FILE
+    clusters = WordClusters.load(shipped) if shipped.is_file() else None
     _, say = _progress()
     weighted = [(r, 1.0) for r in records]
-    examples = build_examples(weighted, options, say)
-    _, preds = cross_validate(weighted, examples, k, options, say)
+    examples = build_examples(weighted, options, say, clusters)
+    _, preds = cross_validate(weighted, examples, k, options, say, clusters=clusters)
     return filter_confidence(preds, float(meta.get("threshold", DEFAULT_THRESHOLD)))
+
+
+def _load_clusters(path: str | None) -> tuple[object | None, dict | None]:
+    """Word clusters of `--clusters` and their manifest entry, or (None, None)."""
+    if path is None:
+        return None, None
+    from alliancemap.extract.learned.training import file_sha256
+    from alliancemap.extract.learned.wordclusters import WordClusters
+
+    file = Path(path)
+    if not file.is_file():
+        raise AllianceMapError(f"{file}: no such file")
+    try:
+        loaded = WordClusters.load(file)
+    except ValueError as err:
+        raise AllianceMapError(str(err)) from None
+    return loaded, {"file": file.name, "sha256": file_sha256(file)}
+
+
+@app.command("word-clusters")
+def word_clusters(
+    corpus: Annotated[
+        list[Path], typer.Argument(help="Unlabelled text: files or directories of any format.")
+    ],
+    output: Annotated[str, typer.Option("-o", "--output", help="Cluster file (.tsv.gz).")],
+    min_count: Annotated[
+        int, typer.Option("--min-count", min=1, help="Cluster words seen this often.")
+    ] = 2,
+    sizes: Annotated[
+        str, typer.Option("--sizes", help="Cluster counts, coarse to fine, comma-separated.")
+    ] = "32,128,512,2048",
+    seed: Annotated[int, typer.Option("--seed", help="Seed of SVD and k-means.")] = 0,
+) -> None:
+    """Learn word clusters from unlabelled news, features that let the tagger generalise."""
+    from alliancemap.atomic import atomic_write
+    from alliancemap.extract.learned.wordclusters import learn_clusters
+    from alliancemap.ingest import read_documents
+
+    try:
+        counts = tuple(int(x) for x in sizes.split(","))
+    except ValueError:
+        raise AllianceMapError(f"--sizes {sizes!r}: expected numbers such as 32,128,512") from None
+    if not counts or min(counts) < 2:
+        raise AllianceMapError(f"--sizes {sizes!r}: every size must be at least 2")
+    for path in corpus:
+        read_documents(path)  # checks each path before the long run starts
+
+    def texts():
+        for path in corpus:
+            for doc in read_documents(path):
+                yield doc.text
+
+    _, say = _progress()
+    try:
+        result = learn_clusters(texts, min_count=min_count, sizes=counts, seed=seed, progress=say)
+    except ValueError as err:
+        raise AllianceMapError(f"{', '.join(map(str, corpus))}: {err}") from None
+    with atomic_write(output, "wb") as fh:
+        result.save_to(fh)
+    show.err.print(f"wrote {output} ({len(result.ids)} words)", markup=False)
 
 
 @app.command()
@@ -101,6 +166,10 @@ def train(
     rule_hints: Annotated[
         bool, typer.Option("--rule-hints/--no-rule-hints", help="`rules` verdicts as features.")
     ] = True,
+    clusters: Annotated[
+        str | None,
+        typer.Option("--clusters", help="Word clusters for the tagger (`word-clusters -o`)."),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Train the `learned` extractor's model on annotated passages; write MODEL_DIR."""
@@ -131,6 +200,7 @@ def train(
                 "role": "validation",
             }
         )
+    word_clusters, clusters_source = _load_clusters(clusters)
     _, say = _progress()
     options = TrainOptions(seed=seed, tagger_iterations=iterations, rule_hints=rule_hints)
     meta = run(
@@ -141,6 +211,8 @@ def train(
         cv_folds=cv_folds,
         validation=validation,
         sources=sources,
+        clusters=word_clusters,
+        clusters_source=clusters_source,
         progress=say,
     )
     if as_json:

@@ -23,6 +23,7 @@ from alliancemap.extract.learned.pair_features import pair_features
 from alliancemap.extract.learned.rule_hints import HintIndex, hint_features, rule_hints
 from alliancemap.extract.learned.tagger import bio_labels, token_features
 from alliancemap.extract.learned.windows import marked_window
+from alliancemap.extract.learned.wordclusters import WordClusters
 from alliancemap.extract.values import find_money
 from alliancemap.extract_io import record_document
 from alliancemap.normalize import normalize_name
@@ -116,9 +117,14 @@ def pair_rows(
 
 
 def record_examples(
-    record: dict, gazetteer: Gazetteer, weight: float = 1.0, rules: object | None = None
+    record: dict,
+    gazetteer: Gazetteer,
+    weight: float = 1.0,
+    rules: object | None = None,
+    clusters: WordClusters | None = None,
 ) -> RecordExamples:
-    """Tagger sentences and labelled pairs of one gold record (`rules`: hint extractor)."""
+    """Tagger sentences and labelled pairs of one gold record (`rules`: hint extractor,
+    `clusters`: word clusters for the tagger's features)."""
     text = record["text"]
     views = sentence_views(text, gazetteer)
     hints = rule_hints(record_document(record), views, rules) if rules is not None else None
@@ -128,7 +134,7 @@ def record_examples(
         labels = bio_labels(
             v.tokens, [sp for sp in spans if v.sentence.start <= sp[0] < v.sentence.end]
         )
-        out.sentences.append((token_features(v.tokens, v.kb_tags), labels))
+        out.sentences.append((token_features(v.tokens, v.kb_tags, clusters), labels))
     mentions = gold_mentions(record, views, gazetteer)
     index = entity_index(record)
     ents = record.get("entities") or []

@@ -21,6 +21,7 @@ from alliancemap.extract.learned.model_dir import (
 from alliancemap.extract.learned.relation_model import RelationModel
 from alliancemap.extract.learned.rule_hints import rule_hints
 from alliancemap.extract.learned.tagger import NameTagger
+from alliancemap.extract.learned.wordclusters import CLUSTERS_FILE, WordClusters
 from alliancemap.extract.values import find_money
 from alliancemap.kb import KnowledgeBase
 from alliancemap.model import Claim, Document, Entity, EntityType, Extraction, Mention
@@ -45,7 +46,9 @@ class LearnedExtractor:
         env = os.environ.get("ALLIANCEMAP_LEARNED_MODEL")
         self.model_dir = Path(model_dir or env or DEFAULT_MODEL_DIR)
         self.meta = read_meta(self.model_dir)
-        self.tagger = NameTagger(self.model_dir / TAGGER_FILE)
+        clusters_path = self.model_dir / CLUSTERS_FILE
+        clusters = WordClusters.load(clusters_path) if clusters_path.is_file() else None
+        self.tagger = NameTagger(self.model_dir / TAGGER_FILE, clusters)
         self.relations = RelationModel.load(self.model_dir / RELATIONS_FILE)
         self.gazetteer = Gazetteer(kb)
         self.threshold = float(threshold if threshold is not None else self.meta["threshold"])

@@ -14,6 +14,7 @@ from pathlib import Path
 import pycrfsuite
 
 from alliancemap.extract.learned.tokens import Token, shape
+from alliancemap.extract.learned.wordclusters import WordClusters
 
 LABELS = ("ORG", "PRODUCT", "PERSON")
 
@@ -31,8 +32,10 @@ def _word_features(prefix: str, word: str) -> list[str]:
     return [f"{prefix}w={low}", f"{prefix}sh={shape(word)}"]
 
 
-def token_features(tokens: Sequence[Token], kb_tags: Sequence[str]) -> list[list[str]]:
-    """The CRF's features for every token of one sentence."""
+def token_features(
+    tokens: Sequence[Token], kb_tags: Sequence[str], clusters: WordClusters | None = None
+) -> list[list[str]]:
+    """The CRF's features for every token of one sentence (with word clusters when given)."""
     n = len(tokens)
     out: list[list[str]] = []
     for i, tok in enumerate(tokens):
@@ -70,8 +73,27 @@ def token_features(tokens: Sequence[Token], kb_tags: Sequence[str]) -> list[list
             f.append(f"bi-={tokens[i - 1].text.lower()}|{low}")
         if i < n - 1:
             f.append(f"bi+={low}|{tokens[i + 1].text.lower()}")
+        if clusters is not None:
+            f.extend(_cluster_features(tokens, i, clusters))
         out.append(f)
     return out
+
+
+def _cluster_features(tokens: Sequence[Token], i: int, clusters: WordClusters) -> list[str]:
+    """Clusters of the token and its neighbours: every granularity at distance 0 and 1, the
+    second coarsest at distance 2."""
+    f = clusters.features("", tokens[i].text)
+    coarse = clusters.sizes[min(1, len(clusters.sizes) - 1)]
+    for d in (-2, -1, 1, 2):
+        j = i + d
+        if not 0 <= j < len(tokens):
+            continue
+        near = clusters.features(f"{d}:", tokens[j].text)
+        if abs(d) == 1:
+            f.extend(near)
+        else:
+            f.extend(x for x in near if x.startswith(f"{d}:c{coarse}="))
+    return f
 
 
 def bio_labels(tokens: Sequence[Token], spans: Iterable[tuple[int, int, str]]) -> list[str]:
@@ -156,16 +178,17 @@ class _Trainer(pycrfsuite.Trainer):
 class NameTagger:
     """A trained CRF, loaded from its model file."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, clusters: WordClusters | None = None) -> None:
         self._tagger = pycrfsuite.Tagger()
         self._tagger.open(str(path))
+        self.clusters = clusters
 
     def tag(self, tokens: Sequence[Token], kb_tags: Sequence[str]) -> list[TaggedSpan]:
         """Name spans of one sentence's tokens."""
         if not tokens:
             return []
         tagger = self._tagger
-        tagger.set(token_features(tokens, kb_tags))
+        tagger.set(token_features(tokens, kb_tags, self.clusters))
         labels = tagger.tag()
         marginals = [tagger.marginal(lab, i) for i, lab in enumerate(labels)]
         return spans_from_labels(tokens, labels, marginals)

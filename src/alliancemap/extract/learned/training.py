@@ -30,6 +30,7 @@ from alliancemap.extract.learned.mention_eval import mention_figures
 from alliancemap.extract.learned.model_dir import RELATIONS_FILE, TAGGER_FILE, write_meta
 from alliancemap.extract.learned.relation_model import fit_relation_model
 from alliancemap.extract.learned.tagger import train_tagger
+from alliancemap.extract.learned.wordclusters import CLUSTERS_FILE, WordClusters
 
 DEFAULT_THRESHOLD = 0.4
 DEFAULT_ITERATIONS = 40
@@ -54,7 +55,10 @@ def file_sha256(path: Path) -> str:
 
 
 def build_examples(
-    records: Sequence[tuple[dict, float]], options: TrainOptions, progress: Progress
+    records: Sequence[tuple[dict, float]],
+    options: TrainOptions,
+    progress: Progress,
+    clusters: WordClusters | None = None,
 ) -> list[RecordExamples]:
     """Training material of every (record, weight), in record order."""
     gazetteer = Gazetteer()
@@ -65,18 +69,25 @@ def build_examples(
         rules = RulesExtractor(gazetteer.kb)
     out = []
     for i, (record, weight) in enumerate(records, 1):
-        out.append(record_examples(record, gazetteer, weight, rules))
+        out.append(record_examples(record, gazetteer, weight, rules, clusters))
         if i % 500 == 0 or i == len(records):
             progress(f"examples: {i}/{len(records)} records")
     return out
 
 
 def fit(
-    examples: Sequence[RecordExamples], out_dir: Path, options: TrainOptions, progress: Progress
+    examples: Sequence[RecordExamples],
+    out_dir: Path,
+    options: TrainOptions,
+    progress: Progress,
+    clusters: WordClusters | None = None,
 ) -> dict[str, Any]:
-    """Fit tagger and classifier on `examples`; write their files to `out_dir`."""
+    """Fit tagger and classifier on `examples` (built with `clusters`, which are saved
+    beside them); write their files to `out_dir`."""
     random.seed(options.seed)
     out_dir.mkdir(parents=True, exist_ok=True)
+    if clusters is not None:
+        clusters.save(out_dir / CLUSTERS_FILE)
     sentences = [s for ex in examples for s in ex.sentences]
     pairs = [p for ex in examples for p in ex.pairs]
     t0 = time.perf_counter()
@@ -130,6 +141,7 @@ def cross_validate(
     options: TrainOptions,
     progress: Progress,
     folds: int | None = None,
+    clusters: WordClusters | None = None,
 ) -> tuple[list[dict], list[dict]]:
     """K-fold cross-validation by passage: (gold, held-out predictions) of the folds run.
 
@@ -145,7 +157,7 @@ def cross_validate(
         progress(f"fold {f + 1}/{k}: training on {len(train_ex)} passages")
         with tempfile.TemporaryDirectory(prefix="alliancemap-cv-") as tmp:
             prefix = f"fold {f + 1}/{k}: "
-            fit(train_ex, Path(tmp), options, lambda m, p=prefix: progress(p + m))
+            fit(train_ex, Path(tmp), options, lambda m, p=prefix: progress(p + m), clusters)
             write_meta(Path(tmp), {"threshold": min(THRESHOLDS), "rule_hints": options.rule_hints})
             preds = predict(Path(tmp), held)
         report = evaluate(held, filter_confidence(preds, DEFAULT_THRESHOLD))
@@ -191,22 +203,27 @@ def train(
     cv_folds: int | None = None,
     validation: Sequence[dict] | None = None,
     sources: list[dict[str, Any]] | None = None,
+    clusters: WordClusters | None = None,
+    clusters_source: dict[str, Any] | None = None,
     progress: Progress = lambda _msg: None,
 ) -> dict[str, Any]:
     """Train on weighted gold records and write `out_dir` with its manifest (returned).
 
-    With `cv`, the threshold with the best cross-validated F1 and a calibration curve from
+    `clusters` (from unlabelled text, see wordclusters.py) become tagger features and ship in
+    the model directory; `clusters_source` describes their file for the manifest. With `cv`, the threshold with the best cross-validated F1 and a calibration curve from
     the held-out predictions go into the model; `validation` records are scored at the end."""
     from alliancemap.evaluate import evaluate
 
     t0 = time.perf_counter()
-    examples = build_examples(records, options, progress)
+    examples = build_examples(records, options, progress, clusters)
     gold = sum(ex.gold_relations for ex in examples)
     reach = sum(ex.reachable for ex in examples)
     progress(f"candidates reach {reach}/{gold} gold relations ({time.perf_counter() - t0:.0f}s)")
     threshold, calibration, cv_meta = DEFAULT_THRESHOLD, None, None
     if cv:
-        cv_gold, cv_pred = cross_validate(records, examples, cv, options, progress, cv_folds)
+        cv_gold, cv_pred = cross_validate(
+            records, examples, cv, options, progress, cv_folds, clusters
+        )
         table = threshold_table(cv_gold, cv_pred)
         threshold = pick_threshold(table)
         calibration = calibration_curve(cv_gold, cv_pred, threshold)
@@ -218,7 +235,7 @@ def train(
             f"cross-validation: P {report.precision:.3f} R {report.recall:.3f} "
             f"F1 {report.f1:.3f} at threshold {threshold}"
         )
-    fitted = fit(examples, out_dir, options, progress)
+    fitted = fit(examples, out_dir, options, progress, clusters)
     meta: dict[str, Any] = {
         "name": "alliancemap-learned",
         "seed": options.seed,
@@ -228,6 +245,7 @@ def train(
         "c": options.c,
         "calibration": calibration,
         "sources": sources or [],
+        "clusters": _clusters_meta(clusters, clusters_source),
         "records": len(records),
         "candidate_recall_ceiling": round(reach / gold, 4) if gold else None,
         "cross_validation": cv_meta,
@@ -244,6 +262,14 @@ def train(
     meta["train_seconds"] = round(time.perf_counter() - t0, 1)
     write_meta(out_dir, meta)
     return meta
+
+
+def _clusters_meta(
+    clusters: WordClusters | None, source: dict[str, Any] | None
+) -> dict[str, Any] | None:
+    if clusters is None:
+        return None
+    return {"sizes": list(clusters.sizes), "words": len(clusters.ids), **(source or {})}
 
 
 def _versions() -> dict[str, str]:
