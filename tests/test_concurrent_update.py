@@ -1,5 +1,6 @@
-"""Two `alliancemap update` processes writing the same sources into one PostgreSQL store at
-once: both finish, and the store holds exactly what one process alone would have stored."""
+"""Writers racing on one store: two `alliancemap update` processes writing the same sources
+into one PostgreSQL store at once both finish, and the store holds exactly what one process
+alone would have stored; a pass links copies to originals another writer stored meanwhile."""
 
 from __future__ import annotations
 
@@ -16,8 +17,11 @@ import pytest
 from sqlalchemy import create_engine, text
 
 import clirun
+from alliancemap.ingest.fetch import FetchOptions
+from alliancemap.sourcelist import Source
 from alliancemap.store import open_store
 from alliancemap.store.engine import database_url
+from alliancemap.update import UpdateOptions, update
 from newsserver import (
     ATOM_ARTICLES,
     ROBOTS,
@@ -29,8 +33,6 @@ from newsserver import (
     rss,
 )
 
-pytestmark = pytest.mark.postgres
-
 _FIRMS = ["Microsoft", "OpenAI", "Google", "Nvidia", "Amazon", "Anthropic", "Meta", "Intel"]
 _CITIES = ["Austin", "Lyon", "Osaka", "Leeds", "Porto", "Tucson", "Aarhus", "Pune", "Quito"]
 _THINGS = ["chips", "servers", "models", "cables", "robots", "sensors", "drives", "boards"]
@@ -41,6 +43,7 @@ _FILLER = (
 )
 N_ARTICLES = 10
 N_FAILING = 4
+FAST = FetchOptions(timeout=5.0, retries=0, host_interval=0.0)
 CLI_OPTIONS = ["--extractor", "rules", "--rate-limit", "0", "--retries", "0", "--timeout", "20"]
 CLI_OPTIONS += ["--batch-size", "1", "--concurrency", "1", "--json"]
 
@@ -207,6 +210,7 @@ def _update(sources: Path, url: str) -> subprocess.Popen[str]:
     )
 
 
+@pytest.mark.postgres
 def test_two_update_processes_on_one_postgres_store_store_each_entry_once(
     gated_site: tuple[NewsSite, Gate], tmp_path: Path, new_pg_database: Callable[[], str]
 ) -> None:
@@ -251,3 +255,28 @@ def test_two_update_processes_on_one_postgres_store_store_each_entry_once(
     # Each document was written by exactly one of the two.
     summaries = [json.loads(out) for out, _ in outputs]
     assert sum(s["new_documents"] for s in summaries) == json.loads(alone.stdout)["new_documents"]
+
+
+def test_a_copy_links_to_an_original_another_writer_stored_during_the_pass(
+    gated_site: tuple[NewsSite, Gate], tmp_path: Path
+) -> None:
+    site, gate = gated_site
+    gate.reset(1)
+    db = tmp_path / "map.db"
+    options = UpdateOptions(fetch=FAST, extractor="rules", batch_size=1, concurrency=1)
+    original = site.url("/news/0.html")
+    feed = [Source(site.url("/feed.xml"), kind="feed")]
+    with open_store(db) as store, open_store(db) as other:
+
+        def other_writer_stores_the_original(step: str, done: int, _total: int | None) -> None:
+            # Report 0 has just been fetched here, not yet written: another writer stores it.
+            if step == "entries" and done == N_FAILING + 1:
+                alone = update([Source(original, kind="page")], other, options)
+                assert alone.new_documents == 1
+
+        summary = update(feed, store, options, on_progress=other_writer_stores_the_original)
+        groups = store.near_duplicate_groups()
+    assert summary.new_documents == N_ARTICLES  # the 9 other reports and the copy
+    assert [(g.first.url, [c.url for c in g.copies]) for g in groups] == [
+        (original, [site.url("/wire/0.html")])
+    ]
