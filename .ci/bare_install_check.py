@@ -121,7 +121,22 @@ def check(work: Path) -> None:
     venv = work / "venv"
     run([sys.executable, "-m", "venv", str(venv)], work, env)
     pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet"]
-    run([*pip, "-c", str(CONSTRAINTS), str(REPO)], work, env)  # no extras
+    # From a copy without build leftovers (a stale build/ would hide a missing file), as a
+    # fresh clone would be; the repository is left as it was.
+    source = work / "alliancemap"
+    skip = shutil.ignore_patterns(
+        ".git",
+        ".venv",
+        "build",
+        "dist",
+        "*.egg-info",
+        "node_modules",
+        "__pycache__",
+        "*.db*",
+        "out",
+    )
+    shutil.copytree(REPO, source, ignore=skip, symlinks=True)
+    run([*pip, "-c", str(CONSTRAINTS), str(source)], work, env)  # no extras
     probe = (
         "import importlib.util, json, alliancemap; from importlib.resources import files; "
         "model = files('alliancemap') / 'extract' / 'learned' / 'model'; "
