@@ -9,16 +9,34 @@ NPM := $(shell command -v npm 2>/dev/null)
 WEB_BUNDLE := src/alliancemap/web/static/dist/app.js
 WEB_SOURCES := web/package.json web/package-lock.json web/build.mjs $(wildcard web/src/*)
 UI := $(if $(NPM),$(WEB_BUNDLE),)
+# Every install from this Makefile and .ci/run takes its versions from here; `make lock` refreshes it
+LOCK := constraints.txt
 
-.PHONY: demo test lint format web bench-quality bench-ingest bench-web clean
+.PHONY: demo test lint format lock bare-install-check web bench-quality bench-ingest bench-web clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(VENV)/.installed: $(BIN)/activate pyproject.toml
-	$(BIN)/pip install --quiet -e ".[dev,parse]"
+$(VENV)/.installed: $(BIN)/activate pyproject.toml $(LOCK)
+	$(BIN)/pip install --quiet -c $(LOCK) -e ".[dev,parse]"
 	touch $@
+
+# Re-resolve the ranges in pyproject.toml in a fresh venv and pin the result in $(LOCK)
+lock:
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	$(PYTHON) -m venv "$$tmp/venv" && \
+	"$$tmp/venv/bin/pip" install --quiet --upgrade pip && \
+	"$$tmp/venv/bin/pip" install --quiet ".[dev,parse]" && \
+	{ echo "# Pinned versions of every dependency of alliancemap[dev,parse], for reproducible installs:"; \
+	  echo "# make demo, make test and .ci/run install with -c $(LOCK). Refresh with: make lock"; \
+	  echo "# (a fresh venv resolves the ranges in pyproject.toml against the index; commit the result)."; \
+	  "$$tmp/venv/bin/pip" freeze --exclude alliancemap; } > $(LOCK).new && \
+	mv $(LOCK).new $(LOCK) && echo "wrote $(LOCK)"
+
+# pip install . without extras into a fresh venv, then ingest HTML and update from a local feed
+bare-install-check:
+	$(PYTHON) .ci/bare_install_check.py
 
 demo: $(VENV)/.installed $(UI)
 	$(BIN)/alliancemap demo $(ARGS)

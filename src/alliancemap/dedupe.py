@@ -48,6 +48,17 @@ def link_documents(index: NearDupIndex, documents: Iterable[Document], state: Ba
     return linked
 
 
+def index_stored(index: NearDupIndex, documents: Iterable[Document]) -> None:
+    """Index documents found already stored but not in `index` (another writer stored them
+    during this pass), so a later copy this process stores is still linked to them."""
+    for doc in documents:
+        if doc.hash in index:
+            continue
+        sig = signature(doc.text)
+        if sig is not None:
+            index.link(doc.hash, sig)
+
+
 def load_index(
     store: Store, threshold: float = DEFAULT_THRESHOLD, on_progress: Progress | None = None
 ) -> NearDupIndex:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from alliancemap import registry
 from alliancemap.crawl import OK, CrawlContext, Fetched, Listed, Message, SourceDone, crawl
-from alliancemap.dedupe import link_documents, load_index
+from alliancemap.dedupe import index_stored, link_documents, load_index
 from alliancemap.errors import InputError
 from alliancemap.ingest.fetch import BLOCKED, Fetcher, FetchOptions
 from alliancemap.ingest.neardup import DEFAULT_THRESHOLD, NearDupIndex
@@ -205,6 +205,7 @@ class _Pass:
                 continue
             seen.add(key)
             new_docs.append(doc)
+        index_stored(self.index, (d for d in docs if d.hash in stored))
         return records, new_docs
 
 
