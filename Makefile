@@ -17,7 +17,7 @@ $(BIN)/activate:
 	$(BIN)/pip install --quiet --upgrade pip
 
 $(VENV)/.installed: $(BIN)/activate pyproject.toml
-	$(BIN)/pip install --quiet -e ".[dev,parse]"
+	$(BIN)/pip install --quiet -e ".[dev,parse,llm]"
 	touch $@
 
 demo: $(VENV)/.installed $(UI)
