@@ -43,7 +43,10 @@ ConcurrencyFlag = Annotated[
 RpmFlag = Annotated[
     float | None,
     typer.Option(
-        "--llm-rpm", min=0.0, help="LLM requests per minute (default: no limit).", show_default=False
+        "--llm-rpm",
+        min=0.0,
+        help="LLM requests per minute (default: no limit).",
+        show_default=False,
     ),
 ]
 LLMTimeoutFlag = Annotated[
