@@ -1,7 +1,7 @@
 """A chat-completions server on 127.0.0.1 for the LLM tests: real sockets, real HTTP.
 
 It reads the passage out of each request and answers from fixtures registered for that
-passage's text (a JSON answer, prose around it, invalid JSON, an error first, a slow first
+passage's text (or for a text the passage holds) (a JSON answer, prose around it, invalid JSON, an error first, a slow first
 answer), else from a gold file (acting as a perfect model), else with no relation. It
 counts every request and remembers the Authorization headers it saw.
 """
@@ -73,7 +73,9 @@ class LLMServer:
         fmt = (body.get("response_format") or {}).get("type")
         if fmt == "json_schema" and not self.schema:
             return 400, {}, _error("response_format json_schema is not supported"), 0.0
-        fx = self.fixtures.get(passage)
+        fx = self.fixtures.get(passage) or next(
+            (f for text, f in self.fixtures.items() if text in passage), None
+        )  # exact passage first, else one that holds a fixture's text (a fetched page)
         if fx is not None and n < fx.fail:
             if fx.status:
                 headers = {"Retry-After": fx.retry_after} if fx.retry_after else {}

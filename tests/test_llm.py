@@ -432,3 +432,67 @@ def test_label_writes_silver_gold_that_train_takes(tmp_path: Path) -> None:
     meta = json.loads(proc.stdout)
     assert [s.get("weight") for s in meta["sources"]] == [1.0, 0.5]
     assert (model / "meta.json").is_file()
+
+
+DEV = SHARED / "eval" / "dev.jsonl"
+
+
+@pytest.mark.skipif(not DEV.exists(), reason="../shared/eval/dev.jsonl is absent")
+def test_extract_dev_against_a_gold_teacher_scores_as_gold(tmp_path: Path) -> None:
+    gold = [json.loads(line) for line in DEV.read_text(encoding="utf-8").splitlines()]
+    out = tmp_path / "out.jsonl"
+    with LLMServer(gold=gold) as srv:
+        proc = run_cli(
+            "extract",
+            DEV,
+            "--extractor",
+            "llm",
+            "-o",
+            out,
+            "--cache",
+            tmp_path / "c",
+            env=llm_env(srv, tmp_path),
+        )
+        assert proc.returncode == 0, proc.stderr
+        assert srv.total() == len(gold)
+    proc = run_cli("evaluate", DEV, "--pred", out, "--json")
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout)
+    assert report["precision"] == 1.0 and report["f1"] >= 0.95  # verification keeps gold
+
+
+def test_update_extracts_fetched_pages_with_the_llm(server: LLMServer, tmp_path: Path) -> None:
+    from alliancemap.extract.llm.settings import resolve_settings
+    from alliancemap.extract.llm.stats import LLMStats
+    from alliancemap.ingest.fetch import FetchOptions
+    from alliancemap.sourcelist import parse_source
+    from alliancemap.update import UpdateOptions, update
+    from newsserver import NewsSite, Response, article_html
+
+    site = NewsSite()
+    page = article_html("Deal", "2023-01-23", "A. Writer", [GOOD])
+    site.route("/news/deal.html", Response(200, page.encode(), {"Content-Type": "text/html"}))
+    site.start()
+    try:
+        os.environ.update(llm_env(server, tmp_path))
+        stats = LLMStats()
+        options = UpdateOptions(
+            fetch=FetchOptions(timeout=2.0, retries=0, host_interval=0.0),
+            extractor="llm",
+            extractor_options={"settings": resolve_settings(), "stats": stats},
+        )
+        with open_store(tmp_path / "map.db") as store:
+            summary = update(
+                [parse_source({"url": site.url("/news/deal.html"), "kind": "page"})], store, options
+            )
+            claims = [c for c in store.iter_claims() if c.extractor.startswith("llm:")]
+            assert store.llm_response  # the answer is cached in the store
+    finally:
+        site.stop()
+        for k in llm_env(server, tmp_path):
+            os.environ.pop(k, None)
+    assert summary.new_documents == 1 and summary.claims_added >= 1
+    assert [(c.subject, c.object, c.type.value) for c in claims] == [
+        ("Microsoft", "OpenAI", "investment")
+    ]
+    assert stats.requests == 1 and server.total() == 1
