@@ -133,7 +133,8 @@ def extractions(
         documents = itertools.islice(documents, limit)
     done = 0
     try:
-        for group in batching.groups(documents):
+        size = batching.BATCH if hasattr(extractor, "extract_batch") else 1
+        for group in batching.groups(documents, size):
             try:
                 results = batching.extract_many(extractor, group)
             except RunStopped as err:

@@ -90,8 +90,7 @@ class Verifier:
         forms = [name, *aliases]
         if kb_ent is not None:
             forms += [kb_ent.name, *kb_ent.aliases]
-            etype = kb_ent.type if kb_ent.type != etype else etype
-            return Named(kb_ent.name, etype, list(dict.fromkeys(forms)), kb_ent)
+            return Named(kb_ent.name, kb_ent.type, list(dict.fromkeys(forms)), kb_ent)
         return Named(self.resolver.canonical(name), etype, list(dict.fromkeys(forms)))
 
     def _entities(
