@@ -19,7 +19,7 @@ $(BIN)/activate:
 	$(BIN)/pip install --quiet --upgrade pip
 
 $(VENV)/.installed: $(BIN)/activate pyproject.toml $(LOCK)
-	$(BIN)/pip install --quiet -c $(LOCK) -e ".[dev,parse]"
+	$(BIN)/pip install --quiet -c $(LOCK) -e ".[dev,parse,llm]"
 	touch $@
 
 # Re-resolve the ranges in pyproject.toml in a fresh venv and pin the result in $(LOCK)
@@ -27,8 +27,8 @@ lock:
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
 	$(PYTHON) -m venv "$$tmp/venv" && \
 	"$$tmp/venv/bin/pip" install --quiet --upgrade pip && \
-	"$$tmp/venv/bin/pip" install --quiet ".[dev,parse]" && \
-	{ echo "# Pinned versions of every dependency of alliancemap[dev,parse], for reproducible installs:"; \
+	"$$tmp/venv/bin/pip" install --quiet ".[dev,parse,llm]" && \
+	{ echo "# Pinned versions of every dependency of alliancemap[dev,parse,llm], for reproducible installs:"; \
 	  echo "# make demo, make test and .ci/run install with -c $(LOCK). Refresh with: make lock"; \
 	  echo "# (a fresh venv resolves the ranges in pyproject.toml against the index; commit the result)."; \
 	  "$$tmp/venv/bin/pip" freeze --exclude alliancemap; } > $(LOCK).new && \

@@ -190,7 +190,7 @@ def as_version_1(path: Path) -> None:
     """Turn a store into the version-1 schema (before near-duplicates and fetched sources)."""
     raw = sqlite3.connect(path)
     try:
-        for table in ("signatures", "source_state", "fetched"):
+        for table in ("signatures", "source_state", "fetched", "llm_responses"):
             raw.execute(f"drop table {table}")
         raw.execute("drop index ix_documents_duplicate_of")
         raw.execute("alter table documents drop column duplicate_of")
@@ -259,7 +259,7 @@ def test_version_2_adds_near_duplicate_links_and_fetch_state_keeping_the_data(
         s.add_extractions(batch_ab())
     as_version_1(path)
     with open_store(path) as s:
-        assert s.stats()["schema_version"] == SCHEMA_VERSION == 2
+        assert s.stats()["schema_version"] == SCHEMA_VERSION == 3
         assert counts(s)[:4] == (2, 4, 0, 4)
         assert s.source_groups() == {} and s.source_states() == {}
         with s.engine.connect() as conn:

@@ -18,6 +18,17 @@ import typer
 from alliancemap import cli_output as show
 from alliancemap import registry
 from alliancemap.atomic import is_stdout
+from alliancemap.cli_llm_flags import (
+    BudgetFlag,
+    CacheFlag,
+    ConcurrencyFlag,
+    LLMTimeoutFlag,
+    ModelFlag,
+    RpmFlag,
+    UrlFlag,
+    llm_options,
+    show_llm_summary,
+)
 from alliancemap.errors import AllianceMapError
 from alliancemap.export import claim_dict
 from alliancemap.model import RelationType
@@ -102,7 +113,9 @@ def _run_ingest(
 
     run = runner or ingest
     warnings: list[str] = []
-    with show.progress("ingesting") as update:
+    stats = kw.pop("llm_stats", None)
+    note = stats.progress_text if stats is not None else None
+    with show.progress("ingesting", note) as update:
         summary = run(
             paths,
             store,
@@ -113,6 +126,18 @@ def _run_ingest(
         )
     show.print_warnings(warnings)
     show.show_ingest_summary(summary, len(warnings))
+    show_llm_summary(stats, show.err)
+    if getattr(summary, "dropped_documents", 0):
+        show.err.print(
+            f"{summary.dropped_documents} documents could not be read and were not stored"
+            " (a later run tries them again)",
+            markup=False,
+        )
+    if getattr(summary, "stopped", ""):
+        show.err.print(
+            f"stopped: {summary.stopped}; what was read before is stored, a re-run goes on",
+            markup=False,
+        )
     if getattr(summary, "interrupted", False):
         show.err.print("interrupted: the batches stored before ^C are kept", markup=False)
 
@@ -155,6 +180,12 @@ def ingest(
             show_default=False,
         ),
     ] = None,
+    llm_url: UrlFlag = None,
+    llm_model: ModelFlag = None,
+    max_tokens_total: BudgetFlag = None,
+    llm_concurrency: ConcurrencyFlag = None,
+    llm_rpm: RpmFlag = None,
+    llm_timeout: LLMTimeoutFlag = None,
 ) -> None:
     """Read documents, extract claims and add them to the store (already-seen texts are skipped)."""
     if engine not in ("local", "dask"):
@@ -168,6 +199,20 @@ def ingest(
         raise AllianceMapError("--columns works with --engine local only")
     check_inputs(paths)
     check_name("extractors", extractor)
+    options, stats = llm_options(
+        extractor,
+        llm_url=llm_url,
+        llm_model=llm_model,
+        max_tokens_total=max_tokens_total,
+        llm_concurrency=llm_concurrency,
+        llm_rpm=llm_rpm,
+        llm_timeout=llm_timeout,
+    )
+    if options and (engine == "dask" or workers > 1):
+        raise AllianceMapError(
+            "--extractor llm runs its requests concurrently itself (--llm-concurrency):"
+            " use it with --workers 1 and --engine local"
+        )
     if engine == "dask":
         from alliancemap.distributed import ingest_dask
         from alliancemap.store.engine import database_url
@@ -184,7 +229,9 @@ def ingest(
         )
         return
     with opened_store(db) as store:
-        extra = {"columns": mapping} if mapping else {}
+        extra: dict[str, Any] = {"columns": mapping} if mapping else {}
+        if options:
+            extra |= {"extractor_options": options, "llm_stats": stats}
         _run_ingest(paths, store, extractor, batch_size=batch_size, workers=workers, **extra)
 
 
@@ -193,24 +240,51 @@ def extract(
     in_path: Annotated[str, typer.Argument(metavar="IN", help="Input jsonl, jsonl.gz or txt.")],
     out: Annotated[Path, typer.Option("-o", "--out", help="Output JSON-lines file.")],
     extractor: ExtractorOption = registry.DEFAULT_EXTRACTOR,
+    llm_url: UrlFlag = None,
+    llm_model: ModelFlag = None,
+    cache: CacheFlag = None,
+    max_tokens_total: BudgetFlag = None,
+    llm_concurrency: ConcurrencyFlag = None,
+    llm_rpm: RpmFlag = None,
+    llm_timeout: LLMTimeoutFlag = None,
 ) -> None:
     """Extract entities and relations into JSON lines, one per input document; no store."""
     from alliancemap.extract_io import extract_file
 
     check_inputs([in_path])
     check_name("extractors", extractor)
+    options, stats = llm_options(
+        extractor,
+        llm_url=llm_url,
+        llm_model=llm_model,
+        cache=cache,
+        max_tokens_total=max_tokens_total,
+        llm_concurrency=llm_concurrency,
+        llm_rpm=llm_rpm,
+        llm_timeout=llm_timeout,
+    )
     warnings: list[str] = []
-    with show.progress("extracting") as update:
-        summary = extract_file(in_path, out, extractor, update, warnings.append)
+    note = stats.progress_text if stats is not None else None
+    with show.progress("extracting", note) as update:
+        summary = extract_file(in_path, out, extractor, update, warnings.append, options)
     show.print_warnings(warnings)
     # With `-o -` the records are standard output, so the summary goes to standard error.
     console = show.err if is_stdout(out) else show.out
+    dropped = f", {summary.dropped} not readable" if summary.dropped else ""
     console.print(
         f"extracted {summary.documents} documents: {summary.entities} entities, "
-        f"{summary.relations} relations -> {summary.out_path} ({summary.seconds:.1f} s)",
+        f"{summary.relations} relations{dropped} -> {summary.out_path} ({summary.seconds:.1f} s)",
         markup=False,
         soft_wrap=True,
     )
+    show_llm_summary(stats, show.err)
+    if summary.stopped:
+        show.err.print(
+            f"stopped: {summary.stopped}; the documents before it are written, a re-run "
+            "with a larger budget takes the answers paid for from the cache",
+            markup=False,
+            soft_wrap=True,
+        )
 
 
 @app.command()
@@ -484,3 +558,4 @@ def main(argv: list[str] | None = None) -> None:
 
 from alliancemap import cli_learn  # noqa: E402, F401, I001 - registers train
 from alliancemap import cli_sources  # noqa: E402, F401 - registers the web-source commands
+from alliancemap import cli_llm  # noqa: E402, F401 - registers label

@@ -66,8 +66,11 @@ class _RateColumn(ProgressColumn):
 
 
 @contextmanager
-def progress(label: str) -> Iterator[Callable[[int, int | None], None]]:
-    """A stderr progress display; yields `update(done, total|None)` (spinner when no total)."""
+def progress(
+    label: str, note: Callable[[], str] | None = None
+) -> Iterator[Callable[[int, int | None], None]]:
+    """A stderr progress display; yields `update(done, total|None)` (spinner when no total).
+    `note()`, when given, is shown after the label at each update (tokens used, say)."""
     columns = [
         SpinnerColumn(),
         TextColumn("[progress.description]{task.description}"),
@@ -80,7 +83,8 @@ def progress(label: str) -> Iterator[Callable[[int, int | None], None]]:
         task = bar.add_task(label, total=None)
 
         def update(done: int, total: int | None = None) -> None:
-            bar.update(task, completed=done, total=total)
+            shown = f"{label} ({note()})" if note is not None else label
+            bar.update(task, completed=done, total=total, description=shown)
 
         yield update
 

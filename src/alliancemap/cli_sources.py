@@ -25,6 +25,16 @@ from rich.progress import (
 from alliancemap import cli_output as show
 from alliancemap import registry
 from alliancemap.cli import DbOption, ExtractorOption, JsonOption, app, check_name, opened_store
+from alliancemap.cli_llm_flags import (
+    BudgetFlag,
+    ConcurrencyFlag,
+    LLMTimeoutFlag,
+    ModelFlag,
+    RpmFlag,
+    UrlFlag,
+    llm_options,
+    show_llm_summary,
+)
 from alliancemap.errors import AllianceMapError
 
 STEPS = {
@@ -75,6 +85,7 @@ def update_options(
     concurrency: int,
     batch_size: int,
     threshold: float,
+    extractor_options: dict[str, Any] | None = None,
 ) -> Any:
     """UpdateOptions from the flags the update, fetch and watch commands share."""
     from alliancemap.ingest.fetch import FetchOptions
@@ -93,6 +104,7 @@ def update_options(
         concurrency=concurrency,
         threshold=threshold,
         max_new=max_new,
+        extractor_options=extractor_options,
     )
 
 
@@ -159,13 +171,26 @@ def _finish(summary: Any) -> None:
         raise AllianceMapError(f"every source failed ({summary.sources})")
 
 
-def _run(sources: Any, db: str | None, options: Any, title: str, as_json: bool) -> None:
+def _run(
+    sources: Any, db: str | None, options: Any, title: str, as_json: bool, stats: Any = None
+) -> None:
     from alliancemap.update import update as run_update
 
     with opened_store(db) as store, steps_progress() as (progress, line):
         summary = run_update(sources, store, options, progress, None if as_json else line)
     show_summary(summary, title, as_json)
+    show_llm_summary(stats, show.err)
+    _stopped(summary)
     _finish(summary)
+
+
+def _stopped(summary: Any) -> None:
+    if summary.stopped:
+        show.err.print(
+            f"stopped: {summary.stopped}; the batch in progress is fetched again next pass",
+            markup=False,
+            soft_wrap=True,
+        )
 
 
 @app.command()
@@ -182,12 +207,28 @@ def update(
     batch_size: BatchOption = 20,
     threshold: ThresholdOption = 0.8,
     as_json: JsonOption = False,
+    llm_url: UrlFlag = None,
+    llm_model: ModelFlag = None,
+    max_tokens_total: BudgetFlag = None,
+    llm_concurrency: ConcurrencyFlag = None,
+    llm_rpm: RpmFlag = None,
+    llm_timeout: LLMTimeoutFlag = None,
 ) -> None:
     """Fetch what is new in every source once, extract it and add it to the store."""
     from alliancemap.sourcelist import load_sources
 
     sources = load_sources(sources_file)
+    extractor_options, stats = llm_options(
+        extractor,
+        llm_url=llm_url,
+        llm_model=llm_model,
+        max_tokens_total=max_tokens_total,
+        llm_concurrency=llm_concurrency,
+        llm_rpm=llm_rpm,
+        llm_timeout=llm_timeout,
+    )
     options = update_options(
+        extractor_options=extractor_options,
         extractor=extractor,
         timeout=timeout,
         retries=retries,
@@ -198,7 +239,7 @@ def update(
         batch_size=batch_size,
         threshold=threshold,
     )
-    _run(sources, db, options, "Update", as_json)
+    _run(sources, db, options, "Update", as_json, stats)
 
 
 @app.command()
@@ -264,6 +305,12 @@ def watch(
     concurrency: ConcurrencyOption = 4,
     batch_size: BatchOption = 20,
     threshold: ThresholdOption = 0.8,
+    llm_url: UrlFlag = None,
+    llm_model: ModelFlag = None,
+    max_tokens_total: BudgetFlag = None,
+    llm_concurrency: ConcurrencyFlag = None,
+    llm_rpm: RpmFlag = None,
+    llm_timeout: LLMTimeoutFlag = None,
 ) -> None:
     """Keep the store up to date: a pass whenever a source is due, until ^C."""
     from alliancemap.sourcelist import load_sources, parse_interval
@@ -271,7 +318,17 @@ def watch(
 
     every = parse_interval(interval) if interval is not None else None
     listed = load_sources(sources_file)  # a bad file fails now, not at the first pass
+    extractor_options, stats = llm_options(
+        extractor,
+        llm_url=llm_url,
+        llm_model=llm_model,
+        max_tokens_total=max_tokens_total,
+        llm_concurrency=llm_concurrency,
+        llm_rpm=llm_rpm,
+        llm_timeout=llm_timeout,
+    )
     options = update_options(
+        extractor_options=extractor_options,
         extractor=extractor,
         timeout=timeout,
         retries=retries,
@@ -299,6 +356,8 @@ def watch(
             on_report=lambda text: show.err.print(text, markup=False, soft_wrap=True),
         )
     show_summary(total, "Watch (all passes)", False)
+    show_llm_summary(stats, show.err)
+    _stopped(total)
 
 
 def _duration(seconds: float) -> str:

@@ -20,3 +20,11 @@ class InputError(AllianceMapError):
 
 class StoreError(AllianceMapError):
     """The store cannot be opened or written."""
+
+
+class RunStopped(AllianceMapError):
+    """An extractor asks the run to stop cleanly (a spending limit was reached): what was
+    finished before is kept, and a re-run goes on from there. `done` holds what the
+    interrupted call had finished (None where it had not), for the caller to keep."""
+
+    done: list | None = None

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from alliancemap import registry
 from alliancemap.atomic import atomic_write
+from alliancemap.errors import RunStopped
+from alliancemap.extract import batching
 from alliancemap.model import Document, Extraction
 
 ProgressCallback = Callable[[int, int | None], None]
@@ -31,6 +33,8 @@ class ExtractSummary:
     warnings: int
     seconds: float
     out_path: str
+    dropped: int = 0  # documents the extractor could not read (written with no findings)
+    stopped: str = ""  # why the run stopped early (a spending limit), if it did
 
 
 def extraction_to_record(extraction: Extraction) -> dict[str, Any]:
@@ -87,15 +91,65 @@ def extract_records(
     extractor_name: str = registry.DEFAULT_EXTRACTOR,
     on_progress: ProgressCallback | None = None,
     on_warning: WarningCallback | None = None,
+    extractor_options: Mapping[str, Any] | None = None,
 ) -> Iterator[dict[str, Any]]:
-    """Yield one output record per document of `in_path` (jsonl, jsonl.gz or txt), in order."""
+    """Yield one output record per document of `in_path` (jsonl, jsonl.gz or txt), in order.
+
+    A document the extractor could not read gets a record with no findings and the key
+    `"dropped": true`. RunStopped (a spending limit) propagates after the records finished
+    before it were yielded."""
+    for extraction in extractions(
+        in_path, extractor_name, on_progress, on_warning, extractor_options
+    ):
+        yield extraction_record(extraction)
+
+
+def extraction_record(item: Extraction | Document) -> dict[str, Any]:
+    """The output record of an extraction, or the empty, dropped record of a document."""
+    if isinstance(item, Document):
+        rec = extraction_to_record(Extraction(item))
+        rec["dropped"] = True
+        return rec
+    return extraction_to_record(item)
+
+
+def extractions(
+    in_path: str | Path,
+    extractor_name: str = registry.DEFAULT_EXTRACTOR,
+    on_progress: ProgressCallback | None = None,
+    on_warning: WarningCallback | None = None,
+    extractor_options: Mapping[str, Any] | None = None,
+    limit: int | None = None,
+) -> Iterator[Extraction | Document]:
+    """Extractions of the documents of `in_path` in order; the bare Document where the
+    extractor could not read it."""
     from alliancemap.ingest import read_documents  # the ingest package is heavy; load on use
 
-    extractor = registry.extractor(extractor_name)
-    for done, doc in enumerate(read_documents(in_path, on_warning), 1):
-        yield extraction_to_record(extractor.extract(doc))
-        if on_progress is not None:
-            on_progress(done, None)
+    extractor = batching.build(extractor_name, extractor_options)
+    documents: Iterable[Document] = read_documents(in_path, on_warning)
+    if limit is not None:
+        import itertools
+
+        documents = itertools.islice(documents, limit)
+    done = 0
+    try:
+        size = batching.BATCH if hasattr(extractor, "extract_batch") else 1
+        for group in batching.groups(documents, size):
+            try:
+                results = batching.extract_many(extractor, group)
+            except RunStopped as err:
+                for ext in err.done or []:
+                    if ext is None:
+                        break
+                    yield ext
+                raise
+            for doc, ext in zip(group, results, strict=True):
+                yield ext if ext is not None else doc
+                done += 1
+                if on_progress is not None:
+                    on_progress(done, None)
+    finally:
+        batching.close(extractor)
 
 
 def extract_file(
@@ -104,8 +158,12 @@ def extract_file(
     extractor_name: str = registry.DEFAULT_EXTRACTOR,
     on_progress: ProgressCallback | None = None,
     on_warning: WarningCallback | None = None,
+    extractor_options: Mapping[str, Any] | None = None,
 ) -> ExtractSummary:
-    """Extract every document of `in_path` into JSON lines at `out_path`, written atomically."""
+    """Extract every document of `in_path` into JSON lines at `out_path`, written atomically.
+
+    When the extractor stops the run (RunStopped), the records finished before are written
+    and `stopped` says why."""
     start = time.perf_counter()
     warnings: list[str] = []
 
@@ -114,13 +172,27 @@ def extract_file(
         if on_warning is not None:
             on_warning(msg)
 
-    n_docs = n_ents = n_rels = 0
+    n_docs = n_ents = n_rels = n_dropped = 0
+    stopped = ""
     with atomic_write(out_path, "w") as fh:
-        for rec in extract_records(in_path, extractor_name, on_progress, warn):
-            fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
-            n_docs += 1
-            n_ents += len(rec["entities"])
-            n_rels += len(rec["relations"])
+        try:
+            for rec in extract_records(
+                in_path, extractor_name, on_progress, warn, extractor_options
+            ):
+                fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+                n_docs += 1
+                n_ents += len(rec["entities"])
+                n_rels += len(rec["relations"])
+                n_dropped += bool(rec.get("dropped"))
+        except RunStopped as err:
+            stopped = str(err)
     return ExtractSummary(
-        n_docs, n_ents, n_rels, len(warnings), time.perf_counter() - start, str(out_path)
+        n_docs,
+        n_ents,
+        n_rels,
+        len(warnings),
+        time.perf_counter() - start,
+        str(out_path),
+        n_dropped,
+        stopped,
     )

@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from alliancemap import registry
+from alliancemap.errors import RunStopped
+from alliancemap.extract import batching
 from alliancemap.ingest import file_kind, is_url, iter_files, read_file
 from alliancemap.kb import default_kb
 from alliancemap.model import Claim, Document, Entity, Extraction, Mention
@@ -42,6 +44,8 @@ class IngestSummary:
     near_duplicates: int = 0  # new documents linked to an earlier near-identical copy
     mentions_added: int = 0
     interrupted: bool = False
+    dropped_documents: int = 0  # the extractor could not read them: left for a later run
+    stopped: str = ""  # why the extractor stopped the run early (a spending limit)
 
 
 @dataclass
@@ -160,11 +164,14 @@ def _join(documents: list[Document], parts: list[Parts]) -> list[Extraction]:
 
 
 def _extract_serial(
-    batches: Iterable[Batch], name: str
-) -> Iterator[tuple[Batch, list[Extraction]]]:
-    extractor = registry.extractor(name)
-    for batch in batches:
-        yield batch, [extractor.extract(doc) for doc in batch.documents]
+    batches: Iterable[Batch], name: str, options: Mapping[str, Any] | None, store: Store
+) -> Iterator[tuple[Batch, list[Extraction | None]]]:
+    extractor = batching.build(name, options, store)
+    try:
+        for batch in batches:
+            yield batch, batching.extract_many(extractor, batch.documents)
+    finally:
+        batching.close(extractor)
 
 
 def _extract_parallel(
@@ -202,6 +209,7 @@ def ingest(
     limit: int | None = None,
     near_duplicates: bool = True,
     columns: Mapping[str, str] | None = None,
+    extractor_options: Mapping[str, Any] | None = None,
 ) -> IngestSummary:
     """Read, extract and store every document under `paths` (the first `limit` if given);
     returns what was done.
@@ -210,7 +218,9 @@ def ingest(
     propagate after the batches before them were committed; ^C returns early with
     `interrupted=True`. `on_progress(done, total)` follows each committed batch. With
     `near_duplicates`, new documents are linked to earlier near-identical copies (dedupe.py).
-    `columns` maps document fields to CSV column names.
+    `columns` maps document fields to CSV column names. `extractor_options` go to the
+    extractor's factory. A document the extractor could not read is not stored (a later run
+    tries it again); RunStopped from the extractor ends the run cleanly with `stopped` set.
     """
     if batch_size < 1 or workers < 1:
         raise ValueError("batch_size and workers must be at least 1")
@@ -228,9 +238,11 @@ def ingest(
         on_progress(0, total)
     batches = new_batches(documents, store, batch_size, summary)
     if workers > 1:
+        if extractor_options:
+            raise ValueError("extractor options need workers=1")
         extracted = _extract_parallel(batches, extractor_name, workers)
     else:
-        extracted = _extract_serial(batches, extractor_name)
+        extracted = _extract_serial(batches, extractor_name, extractor_options, store)
     done = 0
     try:
         if sync_kb:
@@ -240,7 +252,9 @@ def ingest(
             from alliancemap.dedupe import link_documents, load_index
 
             index = load_index(store)
-        for batch, extractions in extracted:
+        for batch, found in extracted:
+            extractions = [e for e in found if e is not None]
+            summary.dropped_documents += len(found) - len(extractions)
             state = None
             if index is not None:
                 state = BatchState()
@@ -256,6 +270,14 @@ def ingest(
                 on_progress(done, total)
     except KeyboardInterrupt:
         summary.interrupted = True
+    except RunStopped as err:
+        summary.stopped = str(err)
+        finished = [e for e in err.done or [] if e is not None]
+        if finished:
+            result = store.add_extractions(finished)
+            summary.new_documents += result.new_documents
+            summary.claims_added += result.claims_added
+            summary.mentions_added += result.mentions_added
     finally:
         extracted.close()
         summary.seconds = time.perf_counter() - started

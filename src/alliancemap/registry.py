@@ -52,6 +52,7 @@ _BUILTINS = {
         "alliancemap.extract.rules",
         "alliancemap.extract.parsed",
         "alliancemap.extract.learned.extractor",
+        "alliancemap.extract.llm.extractor",
     ],
     "exporters": ["alliancemap.export"],
 }

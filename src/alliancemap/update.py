@@ -13,7 +13,7 @@ from __future__ import annotations
 import queue
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -22,11 +22,12 @@ from pathlib import Path
 from alliancemap import registry
 from alliancemap.crawl import OK, CrawlContext, Fetched, Listed, Message, SourceDone, crawl
 from alliancemap.dedupe import index_stored, link_documents, load_index
-from alliancemap.errors import InputError
+from alliancemap.errors import InputError, RunStopped
+from alliancemap.extract import batching
 from alliancemap.ingest.fetch import BLOCKED, Fetcher, FetchOptions
 from alliancemap.ingest.neardup import DEFAULT_THRESHOLD, NearDupIndex
 from alliancemap.kb import default_kb
-from alliancemap.model import Document
+from alliancemap.model import Document, Extraction
 from alliancemap.sourcelist import DEFAULT_MAX_NEW, Source, SourceList, load_sources
 from alliancemap.store import BatchState, FetchRecord, SourceState, Store
 
@@ -47,6 +48,7 @@ class UpdateOptions:
     max_new: int | None = None  # entries per source and pass; None: the sources file's (200)
     max_attempts: int = 3  # a failing entry is retried on this many passes, then given up
     threshold: float = DEFAULT_THRESHOLD  # near-duplicate similarity
+    extractor_options: Mapping[str, object] | None = None  # for the extractor's factory
 
 
 @dataclass
@@ -69,18 +71,21 @@ class UpdateSummary:
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
     interrupted: bool = False
+    unread: int = 0  # new documents the extractor could not read (stored without claims)
+    stopped: str = ""  # why the extractor stopped the pass early (a spending limit)
 
     def add(self, other: UpdateSummary) -> None:
         """Add another pass's figures to these (for `watch` totals)."""
         for name in (
             "sources", "sources_failed", "unchanged", "fetched", "new_documents", "duplicates",
-            "near_duplicates", "failed", "blocked", "skipped", "left", "claims_added",
+            "near_duplicates", "failed", "blocked", "skipped", "left", "claims_added", "unread",
         ):  # fmt: skip
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.failures += other.failures
         self.warnings += other.warnings
         self.seconds += other.seconds
         self.interrupted = self.interrupted or other.interrupted
+        self.stopped = other.stopped or self.stopped
 
 
 @dataclass
@@ -108,7 +113,7 @@ class _Pass:
         on_report: Report | None,
     ) -> None:
         self.store, self.options, self.index, self.summary = store, options, index, summary
-        self.extractor = registry.extractor(options.extractor)
+        self.extractor = batching.build(options.extractor, options.extractor_options, store)
         self.on_progress, self.on_report = on_progress, on_report
         self.pending = _Pending()
         self.entries_total = 0
@@ -179,7 +184,9 @@ class _Pass:
         if not pending:
             return
         records, new_docs = self._sort_out(pending.items)
-        extractions = [self.extractor.extract(doc) for doc in new_docs]
+        found = batching.extract_many(self.extractor, new_docs)
+        self.summary.unread += sum(e is None for e in found)
+        extractions = [e or Extraction(d) for d, e in zip(new_docs, found, strict=True)]
         state = BatchState(fetched=records, sources=pending.states)
         self.summary.near_duplicates += link_documents(self.index, new_docs, state)
         result = self.store.add_extractions(extractions, state)
@@ -278,9 +285,12 @@ def update(
             _drain(messages, futures, writer)
         except KeyboardInterrupt:
             summary.interrupted = True
+        except RunStopped as err:  # the batch in progress is fetched again next pass
+            summary.stopped = str(err)
         finally:
             stop.set()
             pool.shutdown(wait=True, cancel_futures=True)
+            batching.close(writer.extractor)
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -351,7 +361,7 @@ def watch(
                 total.add(summary)
                 if on_pass is not None:
                     on_pass(summary)
-                if summary.interrupted:
+                if summary.interrupted or summary.stopped:
                     break
                 continue
             wait = max(0.0, min(due_at.values()) - now)

@@ -12,7 +12,7 @@ from alliancemap.errors import StoreError
 from alliancemap.kb import KnowledgeBase
 from alliancemap.model import Document, Entity, EntityType, Extraction, RelationType
 from alliancemap.normalize import normalize_name
-from alliancemap.store import kbsync, neardups, sources, write
+from alliancemap.store import kbsync, llm_cache, neardups, sources, write
 from alliancemap.store.engine import (
     error_text,
     is_transient,
@@ -132,6 +132,26 @@ class Store:
         """The text of each stored document among `hashes`, by hash."""
         with read_connection(self._engine) as conn:
             return neardups.texts(conn, list(hashes))
+
+    # -- the LLM answer cache ---------------------------------------------------------------
+
+    def llm_response(self, key: str) -> tuple[str, int, int] | None:
+        """A cached answer (content, tokens in, tokens out) by its cache key, or None."""
+        with read_connection(self._engine) as conn:
+            return llm_cache.get(conn, key)
+
+    def put_llm_response(
+        self,
+        key: str,
+        model: str,
+        prompt_version: str,
+        content: str,
+        tokens_in: int,
+        tokens_out: int,
+    ) -> None:
+        """Keep one answer, in a transaction of its own (so a killed run keeps it)."""
+        row = (key, model, prompt_version, content, tokens_in, tokens_out)
+        self._write("caching an LLM answer", llm_cache.put, *row)
 
     def set_duplicates(self, links: dict[str, str | None], *, reset: bool = False) -> None:
         """Link documents to their group's first copy (None: unlink) in one transaction; with

@@ -13,8 +13,17 @@ from sqlalchemy import Connection, Table, inspect, select, text
 from sqlalchemy.schema import CreateColumn
 
 from alliancemap.errors import StoreError
-from alliancemap.store.engine import lock_for_transaction
-from alliancemap.store.schema import documents, fetched, meta, metadata, signatures, source_state
+from alliancemap.store.engine import is_postgres, lock_for_transaction
+from alliancemap.store.schema import (
+    claims,
+    documents,
+    fetched,
+    llm_responses,
+    meta,
+    metadata,
+    signatures,
+    source_state,
+)
 
 Migration = Callable[[Connection], None]
 
@@ -36,8 +45,17 @@ def _v2_sources_and_near_duplicates(conn: Connection) -> None:
         table.create(conn)
 
 
+def _v3_llm_responses(conn: Connection) -> None:
+    """Version 2 -> 3: the LLM answer cache; extractor names up to 200 characters
+    (PostgreSQL enforces the length, SQLite does not)."""
+    llm_responses.create(conn)
+    if is_postgres(conn):
+        quoted = conn.dialect.identifier_preparer.format_table(claims)
+        conn.execute(text(f"ALTER TABLE {quoted} ALTER COLUMN extractor TYPE VARCHAR(200)"))
+
+
 # UPGRADES[i] upgrades a store of version i + 1 to version i + 2.
-UPGRADES: list[Migration] = [_v2_sources_and_near_duplicates]
+UPGRADES: list[Migration] = [_v2_sources_and_near_duplicates, _v3_llm_responses]
 SCHEMA_VERSION = len(UPGRADES) + 1
 
 VERSION_KEY = "schema_version"

@@ -4,7 +4,8 @@ Entities are referenced by integer id; documents by the sha256 of their text. Ev
 carries `claim_key`, a hash of its identifying fields, so re-runs and KB syncs never duplicate
 (a plain UNIQUE over columns would not catch KB claims, whose document is NULL).
 
-Version 2 adds near-duplicate links (`documents.duplicate_of`, `signatures`) and the state of
+Version 3 adds the language-model answer cache (`llm_responses`) and room for longer
+extractor names. Version 2 adds near-duplicate links (`documents.duplicate_of`, `signatures`) and the state of
 fetched sources (`source_state`, `fetched`), both keyed by the sha256 of a URL so any URL fits.
 """
 
@@ -109,7 +110,7 @@ claims = Table(
     Column("evidence", Text, nullable=False),
     Column("evidence_start", Integer),
     Column("evidence_end", Integer),
-    Column("extractor", String(40), nullable=False),
+    Column("extractor", String(200), nullable=False),  # "llm:MODEL:PROMPT" can be long
     Column("confidence", Float, nullable=False),
     Column("ended", Boolean, nullable=False, default=False),
     Column("end_date", String(32)),
@@ -181,4 +182,18 @@ fetched = Table(
     Column("error", Text),
     Index("ix_fetched_source", "source_key"),
     Index("ix_fetched_document", "document_hash"),
+)
+
+# Version 3: answers of language-model servers (the `llm` extractor), keyed by
+# prompt.cache_key (model, prompt version, the text sent), so no run pays twice for one.
+llm_responses = Table(
+    "llm_responses",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("model", String(200), nullable=False),
+    Column("prompt_version", String(40), nullable=False),
+    Column("content", Text, nullable=False),
+    Column("tokens_in", Integer, nullable=False),
+    Column("tokens_out", Integer, nullable=False),
+    Column("created_at", String(32), nullable=False),  # UTC ISO timestamp
 )
