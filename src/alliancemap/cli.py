@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sys
 from collections import Counter
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -50,10 +51,17 @@ ExtractorOption = Annotated[str, typer.Option("--extractor", help="Registered ex
 
 
 def parse_as_of(value: str | None) -> str | None:
-    """Check an --as-of date (YYYY, YYYY-MM or YYYY-MM-DD); raises ValueError naming the format."""
+    """Check an --as-of date (YYYY, YYYY-MM or YYYY-MM-DD): ValueError naming the format when
+    malformed, a warning when in the future."""
     from alliancemap.graph.dates import check_date
 
-    return None if value is None else check_date(value, "--as-of date")
+    when = None if value is None else check_date(value, "--as-of date")
+    if when is not None and when > date.today().isoformat()[: len(when)]:
+        show.err.print(
+            f"warning: --as-of {when} is in the future; showing the map as known today",
+            markup=False,
+        )
+    return when
 
 
 def parse_type(value: str | None) -> RelationType | None:
@@ -102,18 +110,23 @@ def _run_ingest(
 
     run = runner or ingest
     warnings: list[str] = []
-    with show.progress("ingesting") as update:
-        summary = run(
-            paths,
-            store,
-            extractor_name=extractor,
-            on_progress=update,
-            on_warning=warnings.append,
-            **kw,
-        )
-    show.print_warnings(warnings)
+    try:
+        with show.progress("ingesting") as update:
+            summary = run(
+                paths,
+                store,
+                extractor_name=extractor,
+                on_progress=update,
+                on_warning=warnings.append,
+                **kw,
+            )
+    finally:  # the warnings before an error explain it too
+        show.print_warnings(warnings)
+    interrupted = getattr(summary, "interrupted", False)
+    if summary.documents_read == 0 and not interrupted:
+        raise AllianceMapError(f"no documents read from {', '.join(map(str, paths))}")
     show.show_ingest_summary(summary, len(warnings))
-    if getattr(summary, "interrupted", False):
+    if interrupted:
         show.err.print("interrupted: the batches stored before ^C are kept", markup=False)
 
 
@@ -200,9 +213,11 @@ def extract(
     check_inputs([in_path])
     check_name("extractors", extractor)
     warnings: list[str] = []
-    with show.progress("extracting") as update:
-        summary = extract_file(in_path, out, extractor, update, warnings.append)
-    show.print_warnings(warnings)
+    try:
+        with show.progress("extracting") as update:
+            summary = extract_file(in_path, out, extractor, update, warnings.append)
+    finally:
+        show.print_warnings(warnings)
     # With `-o -` the records are standard output, so the summary goes to standard error.
     console = show.err if is_stdout(out) else show.out
     console.print(
@@ -449,8 +464,8 @@ def _error(message: str, code: int) -> None:
 
 
 def _os_message(err: OSError) -> str:
-    if err.filename is not None and err.strerror:
-        return f"{err.filename}: {err.strerror.lower()}"
+    if err.filename is not None and err.strerror:  # "Permission denied" -> "permission denied"
+        return f"{err.filename}: {err.strerror[:1].lower()}{err.strerror[1:]}"
     return str(err)
 
 

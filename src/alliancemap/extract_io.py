@@ -15,6 +15,7 @@ from typing import Any
 
 from alliancemap import registry
 from alliancemap.atomic import atomic_write
+from alliancemap.errors import InputError
 from alliancemap.model import Document, Extraction
 
 ProgressCallback = Callable[[int, int | None], None]
@@ -105,7 +106,8 @@ def extract_file(
     on_progress: ProgressCallback | None = None,
     on_warning: WarningCallback | None = None,
 ) -> ExtractSummary:
-    """Extract every document of `in_path` into JSON lines at `out_path`, written atomically."""
+    """Extract every document of `in_path` into JSON lines at `out_path`, written atomically;
+    InputError (and no output) when no document could be read."""
     start = time.perf_counter()
     warnings: list[str] = []
 
@@ -121,6 +123,8 @@ def extract_file(
             n_docs += 1
             n_ents += len(rec["entities"])
             n_rels += len(rec["relations"])
+        if not n_docs:  # raised inside the block: an output already there is left as it was
+            raise InputError(in_path, "no documents read")
     return ExtractSummary(
         n_docs, n_ents, n_rels, len(warnings), time.perf_counter() - start, str(out_path)
     )
