@@ -39,7 +39,7 @@ def atomic_write(path: str | Path, mode: str = "w") -> Iterator[IO[Any]]:
         return
     path = Path(os.path.realpath(path)) if Path(path).is_symlink() else Path(path)
     if not path.parent.is_dir():
-        raise FileNotFoundError(errno.ENOENT, "directory does not exist", str(path.parent))
+        raise FileNotFoundError(errno.ENOENT, f"directory {path.parent} does not exist", str(path))
     if path.is_dir():
         raise IsADirectoryError(errno.EISDIR, "is a directory", str(path))
     if path.exists() and not stat.S_ISREG(path.stat().st_mode):

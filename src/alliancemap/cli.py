@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sys
 from collections import Counter
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -61,10 +62,18 @@ ExtractorOption = Annotated[str, typer.Option("--extractor", help="Registered ex
 
 
 def parse_as_of(value: str | None) -> str | None:
-    """Check an --as-of date (YYYY, YYYY-MM or YYYY-MM-DD); raises ValueError naming the format."""
+    """Check an --as-of date (YYYY, YYYY-MM or YYYY-MM-DD): ValueError naming the format when
+    malformed; a date in the future warns and means no cut-off (the map as known today)."""
     from alliancemap.graph.dates import check_date
 
-    return None if value is None else check_date(value, "--as-of date")
+    when = None if value is None else check_date(value, "--as-of date")
+    if when is not None and when > date.today().isoformat()[: len(when)]:
+        show.err.print(
+            f"warning: --as-of {when} is in the future; showing the map as known today",
+            markup=False,
+        )
+        return None
+    return when
 
 
 def parse_type(value: str | None) -> RelationType | None:
@@ -115,16 +124,22 @@ def _run_ingest(
     warnings: list[str] = []
     stats = kw.pop("llm_stats", None)
     note = stats.progress_text if stats is not None else None
-    with show.progress("ingesting", note) as update:
-        summary = run(
-            paths,
-            store,
-            extractor_name=extractor,
-            on_progress=update,
-            on_warning=warnings.append,
-            **kw,
-        )
-    show.print_warnings(warnings)
+    try:
+        with show.progress("ingesting", note) as update:
+            summary = run(
+                paths,
+                store,
+                extractor_name=extractor,
+                on_progress=update,
+                on_warning=warnings.append,
+                **kw,
+            )
+    finally:  # the warnings before an error explain it too
+        show.print_warnings(warnings)
+    interrupted = getattr(summary, "interrupted", False)
+    stopped = getattr(summary, "stopped", "")
+    if summary.documents_read == 0 and not interrupted and not stopped:
+        raise AllianceMapError(f"no documents read from {', '.join(map(str, paths))}")
     show.show_ingest_summary(summary, len(warnings))
     show_llm_summary(stats, show.err)
     if getattr(summary, "dropped_documents", 0):
@@ -133,12 +148,12 @@ def _run_ingest(
             " (a later run tries them again)",
             markup=False,
         )
-    if getattr(summary, "stopped", ""):
+    if stopped:
         show.err.print(
             f"stopped: {summary.stopped}; what was read before is stored, a re-run goes on",
             markup=False,
         )
-    if getattr(summary, "interrupted", False):
+    if interrupted:
         show.err.print("interrupted: the batches stored before ^C are kept", markup=False)
 
 
@@ -265,9 +280,11 @@ def extract(
     )
     warnings: list[str] = []
     note = stats.progress_text if stats is not None else None
-    with show.progress("extracting", note) as update:
-        summary = extract_file(in_path, out, extractor, update, warnings.append, options)
-    show.print_warnings(warnings)
+    try:
+        with show.progress("extracting", note) as update:
+            summary = extract_file(in_path, out, extractor, update, warnings.append, options)
+    finally:
+        show.print_warnings(warnings)
     # With `-o -` the records are standard output, so the summary goes to standard error.
     console = show.err if is_stdout(out) else show.out
     dropped = f", {summary.dropped} not readable" if summary.dropped else ""
@@ -523,8 +540,8 @@ def _error(message: str, code: int) -> None:
 
 
 def _os_message(err: OSError) -> str:
-    if err.filename is not None and err.strerror:
-        return f"{err.filename}: {err.strerror.lower()}"
+    if err.filename is not None and err.strerror:  # "Permission denied" -> "permission denied"
+        return f"{err.filename}: {err.strerror[:1].lower()}{err.strerror[1:]}"
     return str(err)
 
 

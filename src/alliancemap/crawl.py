@@ -246,16 +246,24 @@ def _get_page(
 
 
 def _sitemap_pages(ctx: CrawlContext, source: Source, page: Page) -> list[SitemapEntry]:
+    """The pages a sitemap lists, through one level of index; a sitemap listing itself, or
+    an index inside an index, is not followed (so no loop of sitemaps can run forever)."""
     sitemap = parse_sitemap(page.body, page.content_type)
     pages = list(sitemap.pages)
+    itself = {source.url, page.url}
     for child in sitemap.sitemaps[:MAX_SITEMAPS]:
         if ctx.stop.is_set():
             break
+        if child.url in itself:
+            ctx.warn(f"{source.url}: the sitemap index lists itself; not read again")
+            continue
         try:
             sub = parse_sitemap(ctx.fetcher.fetch(child.url).body)
         except (FetchError, ValueError) as err:
             ctx.warn(f"{child.url}: {getattr(err, 'problem', err)}; sitemap skipped this pass")
             continue
+        if sub.sitemaps:
+            ctx.warn(f"{child.url}: a sitemap index inside an index; its sitemaps are not read")
         pages.extend(sub.pages)
     if len(sitemap.sitemaps) > MAX_SITEMAPS:
         ctx.warn(f"{source.url}: only the first {MAX_SITEMAPS} sitemaps of the index are read")
@@ -268,6 +276,9 @@ def _sitemap(ctx: CrawlContext, source: Source, page: Page, state: SourceState) 
         try:
             url = check_url(item.url)
         except FetchError:
+            continue
+        if url in (source.url, page.url):
+            ctx.warn(f"{source.url}: the sitemap lists itself as a page; not fetched")
             continue
         if source.wants(url):
             entries.setdefault(url, item)

@@ -15,7 +15,7 @@ from typing import Any
 
 from alliancemap import registry
 from alliancemap.atomic import atomic_write
-from alliancemap.errors import RunStopped
+from alliancemap.errors import InputError, RunStopped
 from alliancemap.extract import batching
 from alliancemap.model import Document, Extraction
 
@@ -160,7 +160,8 @@ def extract_file(
     on_warning: WarningCallback | None = None,
     extractor_options: Mapping[str, Any] | None = None,
 ) -> ExtractSummary:
-    """Extract every document of `in_path` into JSON lines at `out_path`, written atomically.
+    """Extract every document of `in_path` into JSON lines at `out_path`, written atomically;
+    InputError (and no output) when no document could be read.
 
     When the extractor stops the run (RunStopped), the records finished before are written
     and `stopped` says why."""
@@ -186,6 +187,8 @@ def extract_file(
                 n_dropped += bool(rec.get("dropped"))
         except RunStopped as err:
             stopped = str(err)
+        if not n_docs and not stopped:  # raised inside the block: an output there is kept
+            raise InputError(in_path, "no documents read")
     return ExtractSummary(
         n_docs,
         n_ents,

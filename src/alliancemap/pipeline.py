@@ -75,7 +75,10 @@ def _expected_total(files: Sequence[Path]) -> int | None:
     for path in files:
         kind = file_kind(path)
         if kind == ".jsonl":
-            total += _count_lines(path)
+            try:
+                total += _count_lines(path)
+            except OSError:  # unreadable: its reader says so (or skips it, in a directory)
+                return None
         elif kind in (".txt", ".md"):
             total += 1
         else:
@@ -96,7 +99,9 @@ def read_inputs(
     http(s) URLs are fetched (see ingest/web.py), after the files.
     """
     urls = [str(p) for p in paths if is_url(p)]
-    files = [(f, Path(p).is_dir()) for p in paths if not is_url(p) for f in iter_files(Path(p))]
+    files = [
+        (f, Path(p).is_dir()) for p in paths if not is_url(p) for f in iter_files(Path(p), warn)
+    ]
     summary.files = len(files)
     total = _expected_total([f for f, _ in files]) if not urls else None
     documents: Iterator[Document] = (

@@ -70,25 +70,34 @@ def file_kind(path: Path) -> str | None:
     return next((s for s in sorted(_READERS, key=len, reverse=True) if name.endswith(s)), None)
 
 
-def _walk(root: Path) -> list[Path]:
+def _walk(root: Path, warn: Warn | None) -> list[Path]:
     found = []
-    for dirpath, dirnames, filenames in os.walk(root):
+    unreadable: list[OSError] = []
+    for dirpath, dirnames, filenames in os.walk(root, onerror=unreadable.append):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(filenames):
             path = Path(dirpath, name)
             if not name.startswith(".") and file_kind(path) and path.is_file():
                 found.append(path)
+    for err in unreadable:
+        where = Path(err.filename) if err.filename else root
+        problem = f"cannot read directory ({err.strerror or err})"
+        if where == root:
+            raise InputError(root, problem)
+        if warn is not None:
+            warn(f"{where}: {problem}; skipped")
     return sorted(found, key=lambda p: p.relative_to(root).parts)
 
 
-def iter_files(path: Path) -> list[Path]:
-    """The files to read for `path`: itself, or a directory's supported files in sorted order."""
+def iter_files(path: Path, on_warning: Warn | None = None) -> list[Path]:
+    """The files to read for `path`: itself, or a directory's supported files in sorted order
+    (an unreadable subdirectory is skipped, with a warning to `on_warning`)."""
     path = Path(path)
     supported = ", ".join(SUPPORTED_SUFFIXES)
     if not path.exists():
         raise InputError(path, "no such file or directory")
     if path.is_dir():
-        files = _walk(path)
+        files = _walk(path, on_warning)
         if not files:
             raise InputError(path, f"no files to read in directory (supported: {supported})")
         return files
@@ -130,7 +139,7 @@ def read_documents(
 ) -> Iterator[Document]:
     """Documents of a file or, recursively, a directory; checks the path before returning."""
     path = Path(path)
-    files = iter_files(path)
+    files = iter_files(path, on_warning or _log_warning)
     in_dir = path.is_dir()
 
     def generate() -> Iterator[Document]:

@@ -12,6 +12,7 @@ import csv
 import email.utils
 import gzip
 import io
+import zlib
 from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
 from pathlib import Path
@@ -19,7 +20,7 @@ from typing import IO
 
 from alliancemap.errors import InputError
 from alliancemap.ingest.jsonl import clean_date
-from alliancemap.ingest.text import MAX_TEXT_BYTES
+from alliancemap.ingest.text import MAX_TEXT_BYTES, nul_problem
 from alliancemap.model import Document
 
 FIELDS = ("text", "id", "title", "published", "url", "author")
@@ -56,8 +57,9 @@ def parse_date(value: str) -> str | None:
     text = value.strip()
     try:
         return clean_date(text)
-    except ValueError:
-        pass
+    except ValueError as err:
+        if str(err).startswith("impossible"):  # ISO-shaped, but no such day: say so
+            raise
     try:
         return email.utils.parsedate_to_datetime(text).date().isoformat()
     except (TypeError, ValueError, IndexError):
@@ -128,14 +130,17 @@ class _Fixer:
 def read_csv(
     path: Path, warn: Callable[[str], None], columns: Mapping[str, str] | None = None
 ) -> Iterator[Document]:
-    """Documents of a .csv/.tsv(.gz) file, one per row with text."""
+    """Documents of a .csv/.tsv(.gz) file, one per row with text; a truncated gzip keeps the
+    rows before the cut."""
     csv.field_size_limit(MAX_TEXT_BYTES)
     fix = _Fixer(path, warn)
+    line = 0
     with _open(path) as fh:
         try:
             first = fh.readline()
             if "\x00" in first:
-                raise InputError(path, "binary file, not CSV")
+                raw = first.encode("utf-8", "surrogateescape")
+                raise InputError(path, nul_problem(raw, "CSV"))
             if not first.strip():
                 warn(f"{path}: empty file, skipped")
                 return
@@ -150,8 +155,16 @@ def read_csv(
                     yield doc
         except csv.Error as err:
             raise InputError(path, f"malformed CSV ({err})") from None
-        except (OSError, EOFError) as err:
-            raise InputError(path, f"cannot read ({err})") from None
+        except gzip.BadGzipFile as err:
+            if not line:
+                raise InputError(path, f"not a gzip file ({err})") from None
+            warn(f"{path}: corrupt gzip after line {line}")
+        except (EOFError, zlib.error):
+            if not line:
+                raise InputError(path, "truncated or corrupt gzip before the first row") from None
+            warn(f"{path}: truncated gzip after line {line}")
+        except OSError as err:
+            raise InputError(path, f"cannot read ({err.strerror or err})") from None
 
 
 def _row(

@@ -3,11 +3,14 @@
 feedparser reads every dialect (RSS 0.9x-2.0, RDF, Atom) and survives malformed XML. An
 entry whose feed holds the whole article (`content` well beyond the summary) is a document as
 it is; otherwise its page is worth fetching (update.py does that). Read from a file, a feed
-gives documents from its own text only: reading files never touches the network.
+gives documents from its own text only: reading files never touches the network. An entity
+naming a file or URL (XXE), or made of other entities (an expansion bomb), is never read or
+expanded: feedparser keeps only plain-text entity declarations.
 """
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -19,13 +22,18 @@ import feedparser
 from alliancemap.errors import InputError
 from alliancemap.ingest.html import fragment_text
 from alliancemap.ingest.sitemap import looks_like_sitemap
-from alliancemap.ingest.text import MAX_TEXT_BYTES
+from alliancemap.ingest.text import MAX_TEXT_BYTES, nul_problem
 from alliancemap.model import Document
 
 FULL_TEXT_WORDS = 80  # content this long (and well beyond the summary) is the whole article
 # Harmless complaints: the charset declared in the XML differs from HTTP's, or the server
 # sent a feed as text/html or text/plain.
 _BENIGN = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
+# An entity naming a file or URL (XXE), or defined by other entities (an expansion bomb).
+_UNSAFE_ENTITY = re.compile(
+    rb"""<!ENTITY\s+(?:%\s*)?[\w.:-]+\s+(?:SYSTEM|PUBLIC|["'][^"']*&(?!#))"""
+)
+_PROLOG = 65536
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +97,8 @@ def parse_feed(data: bytes, url: str | None = None, content_type: str | None = N
     exc = parsed.get("bozo_exception")
     if parsed.get("bozo") and not isinstance(exc, _BENIGN):
         problem = f"malformed feed ({exc})" if exc else "malformed feed"
+        if _UNSAFE_ENTITY.search(data[:_PROLOG]):
+            problem = "external or nested XML entities refused (never read or expanded)"
     if not parsed.get("version") and not parsed.entries:
         raise ValueError(f"not an RSS or Atom feed{f' ({problem})' if problem else ''}")
     title = (parsed.feed.get("title") or "").strip() or None
@@ -116,6 +126,13 @@ def read_feed_file(path: Path, warn: Callable[[str], None]) -> Iterator[Document
         data = path.read_bytes()
     except OSError as err:
         raise InputError(path, f"cannot read ({err.strerror or err})") from None
+    if not data.strip():
+        warn(f"{path}: empty file, skipped")
+        return
+    if b"\x00" in data[:_PROLOG]:  # UTF-16 XML is fine (feedparser reads it), binary is not
+        problem = nul_problem(data[:_PROLOG], "a feed")
+        if problem.startswith("binary"):
+            raise InputError(path, problem)
     try:
         feed = parse_feed(data)
     except ValueError as err:

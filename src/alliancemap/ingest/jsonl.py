@@ -1,8 +1,9 @@
 """JSON Lines files, plain or gzip'd: one document per line, streamed.
 
 A line needs `text`; `id`, `url`, `title`, `author` and a date (`published`, `date` or `year`)
-are optional. Bad lines are skipped with a warning naming file and line; a truncated gzip keeps
-the lines read before the cut.
+are optional. Bad lines (malformed, not an object, no text, longer than `MAX_LINE_BYTES`) are
+skipped with a warning naming file and line; a truncated gzip keeps the lines read before the
+cut.
 """
 
 from __future__ import annotations
@@ -12,15 +13,19 @@ import json
 import re
 import zlib
 from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
 from alliancemap.errors import InputError
+from alliancemap.ingest.text import nul_problem
 from alliancemap.model import Document
 
 _DATE_RE = re.compile(r"^(\d{4})(-\d{2}(-\d{2})?)?(?:$|[T ])")
 _DATE_KEYS = ("published", "date", "year")
 _HEAD = 8192
+MAX_LINE_BYTES = 10 * 1024 * 1024  # one document; a longer line is not an article
+_CHUNK = 1024 * 1024
 
 
 def clean_date(value: Any) -> str | None:
@@ -35,7 +40,13 @@ def clean_date(value: Any) -> str | None:
     if isinstance(value, str):
         m = _DATE_RE.match(value.strip())
         if m:
-            return m.group(0).rstrip("T ")
+            found = m.group(0).rstrip("T ")
+            parts = [int(p) for p in found.split("-")] + [1, 1]
+            try:
+                date(parts[0], parts[1], parts[2])
+            except ValueError:
+                raise ValueError(f"impossible date {value!r}") from None
+            return found
     raise ValueError(f"unrecognised date {value!r}")
 
 
@@ -98,25 +109,51 @@ def _open(path: Path) -> IO[bytes]:
         raise InputError(path, f"cannot read ({err.strerror or err})") from None
 
 
+def _lines(fh: IO[bytes], path: Path, warn: Callable[[str], None]) -> Iterator[bytes | None]:
+    """The file's lines, read with a bounded buffer; a longer line is read past in chunks
+    (never held whole), warned about and given as None."""
+    n = 0
+    while raw := fh.readline(MAX_LINE_BYTES + 1):
+        n += 1
+        if len(raw) <= MAX_LINE_BYTES or raw.endswith(b"\n"):
+            yield raw
+            continue
+        size = len(raw)
+        while more := fh.readline(_CHUNK):
+            size += len(more)
+            if more.endswith(b"\n"):
+                break
+        limit = MAX_LINE_BYTES // (1024 * 1024)
+        warn(f"{path}:{n}: line too long ({size / 1024 / 1024:.1f} MB, limit {limit} MB), skipped")
+        yield None
+
+
 def read_jsonl(path: Path, warn: Callable[[str], None]) -> Iterator[Document]:
     """Documents of a .jsonl or .jsonl.gz file, one line at a time."""
     n = 0
+    content = broken = False
     with _open(path) as fh:
         try:
             head = fh.peek(_HEAD)[:_HEAD]  # type: ignore[attr-defined]
             if b"\x00" in head:
-                raise InputError(path, "binary file, not text")
-            for n, raw in enumerate(fh, 1):
-                doc = _parse(raw, path, n, warn)
+                raise InputError(path, nul_problem(head))
+            for n, raw in enumerate(_lines(fh, path, warn), 1):
+                content = content or raw is None or bool(raw.strip())
+                doc = _parse(raw, path, n, warn) if raw is not None else None
                 if doc is not None:
                     yield doc
         except gzip.BadGzipFile as err:
             if n == 0:
                 raise InputError(path, f"not a gzip file ({err})") from None
+            broken = True
             warn(f"{path}: corrupt gzip after line {n}")
         except EOFError:
+            broken = True
             warn(f"{path}: truncated gzip after line {n}")
         except zlib.error:
+            broken = True
             warn(f"{path}: corrupt gzip after line {n}")
         except OSError as err:
             raise InputError(path, f"cannot read ({err.strerror or err})") from None
+    if not content and not broken:
+        warn(f"{path}: empty file, skipped")

@@ -15,6 +15,22 @@ _BOMS = (
     (b"\xff\xfe", "utf-16"),
     (b"\xfe\xff", "utf-16"),
 )
+_SNIFF = 4096
+
+
+def nul_problem(head: bytes, what: str = "text") -> str:
+    """What bytes holding NULs are: UTF-16 or UTF-32 text (BOM or not), else binary data."""
+    for bom, codec in _BOMS:
+        if head.startswith(bom):
+            return f"{codec.upper()} text; save it as UTF-8"
+    sample = head[:_SNIFF]
+    sample = sample[: len(sample) // 2 * 2]
+    half = len(sample) // 2
+    if half >= 4:  # mostly-ASCII UTF-16: every other byte is NUL
+        even, odd = sample[0::2].count(0), sample[1::2].count(0)
+        if max(even, odd) >= 0.9 * half and min(even, odd) <= 0.1 * half:
+            return "UTF-16 text without a byte-order mark; save it as UTF-8"
+    return f"binary file, not {what}"
 
 
 def decode_text(data: bytes, path: Path, warn: Callable[[str], None]) -> str:
@@ -27,7 +43,7 @@ def decode_text(data: bytes, path: Path, warn: Callable[[str], None]) -> str:
             except UnicodeDecodeError:
                 raise InputError(path, f"invalid {codec.upper()} text") from None
     if b"\x00" in data:
-        raise InputError(path, "binary file, not text")
+        raise InputError(path, nul_problem(data[:_SNIFF]))
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
