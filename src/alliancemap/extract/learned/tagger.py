@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import pycrfsuite
@@ -27,9 +28,32 @@ class TaggedSpan:
     confidence: float
 
 
-def _word_features(prefix: str, word: str) -> list[str]:
+@lru_cache(maxsize=1 << 18)
+def _word_features(prefix: str, word: str) -> tuple[str, ...]:
     low = word.lower()
-    return [f"{prefix}w={low}", f"{prefix}sh={shape(word)}"]
+    return (f"{prefix}w={low}", f"{prefix}sh={shape(word)}")
+
+
+@lru_cache(maxsize=1 << 18)
+def _own_features(word: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A word's own features, before and after its KB tag; cached, since news repeats words."""
+    low = word.lower()
+    before = (
+        f"w={low}",
+        f"sh={shape(word)}",
+        f"p3={low[:3]}",
+        f"s3={low[-3:]}",
+        f"s2={low[-2:]}",
+        f"len={min(len(word), 8)}",
+    )
+    after = []
+    if word[:1].isupper():
+        after.append("title")
+    if word.isupper() and len(word) > 1:
+        after.append("upper")
+    if any(c.isdigit() for c in word):
+        after.append("digit")
+    return before, tuple(after)
 
 
 def token_features(
@@ -37,26 +61,12 @@ def token_features(
 ) -> list[list[str]]:
     """The CRF's features for every token of one sentence (with word clusters when given)."""
     n = len(tokens)
+    words = [t.text for t in tokens]
+    lows = [w.lower() for w in words]
     out: list[list[str]] = []
-    for i, tok in enumerate(tokens):
-        w = tok.text
-        low = w.lower()
-        f = [
-            "bias",
-            f"w={low}",
-            f"sh={shape(w)}",
-            f"p3={low[:3]}",
-            f"s3={low[-3:]}",
-            f"s2={low[-2:]}",
-            f"len={min(len(w), 8)}",
-            f"kb={kb_tags[i]}",
-        ]
-        if w[:1].isupper():
-            f.append("title")
-        if w.isupper() and len(w) > 1:
-            f.append("upper")
-        if any(c.isdigit() for c in w):
-            f.append("digit")
+    for i, w in enumerate(words):
+        before, after = _own_features(w)
+        f = ["bias", *before, f"kb={kb_tags[i]}", *after]
         if i == 0:
             f.append("first")
         if i == n - 1:
@@ -64,31 +74,31 @@ def token_features(
         for d in (-2, -1, 1, 2):
             j = i + d
             if 0 <= j < n:
-                f.extend(_word_features(f"{d}:", tokens[j].text))
+                f.extend(_word_features(f"{d}:", words[j]))
                 if abs(d) == 1:
                     f.append(f"{d}:kb={kb_tags[j]}")
             else:
                 f.append(f"{d}:pad")
         if i > 0:
-            f.append(f"bi-={tokens[i - 1].text.lower()}|{low}")
+            f.append(f"bi-={lows[i - 1]}|{lows[i]}")
         if i < n - 1:
-            f.append(f"bi+={low}|{tokens[i + 1].text.lower()}")
+            f.append(f"bi+={lows[i]}|{lows[i + 1]}")
         if clusters is not None:
-            f.extend(_cluster_features(tokens, i, clusters))
+            f.extend(_cluster_features(words, i, clusters))
         out.append(f)
     return out
 
 
-def _cluster_features(tokens: Sequence[Token], i: int, clusters: WordClusters) -> list[str]:
+def _cluster_features(words: Sequence[str], i: int, clusters: WordClusters) -> list[str]:
     """Clusters of the token and its neighbours: every granularity at distance 0 and 1, the
     second coarsest at distance 2."""
-    f = clusters.features("", tokens[i].text)
+    f = list(clusters.features("", words[i]))
     coarse = clusters.sizes[min(1, len(clusters.sizes) - 1)]
     for d in (-2, -1, 1, 2):
         j = i + d
-        if not 0 <= j < len(tokens):
+        if not 0 <= j < len(words):
             continue
-        near = clusters.features(f"{d}:", tokens[j].text)
+        near = clusters.features(f"{d}:", words[j])
         if abs(d) == 1:
             f.extend(near)
         else:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import gzip
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
@@ -30,12 +30,26 @@ class WordClusters:
     sizes: tuple[int, ...]  # number of clusters of each granularity, coarse to fine
     ids: dict[str, tuple[int, ...]]  # word (exact case) -> its cluster at each granularity
 
-    def features(self, prefix: str, word: str) -> list[str]:
-        """The word's cluster features (`{prefix}c{size}={id}`), or one for an unknown word."""
-        ids = self.ids.get(word)
-        if ids is None:
-            return [f"{prefix}c=unk"]
-        return [f"{prefix}c{size}={cid}" for size, cid in zip(self.sizes, ids, strict=True)]
+    _memo: dict[tuple[str, str], tuple[str, ...]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+    def features(self, prefix: str, word: str) -> tuple[str, ...]:
+        """The word's cluster features (`{prefix}c{size}={id}`), or one for an unknown word;
+        remembered, since the tagger asks for the same words again and again."""
+        key = (prefix, word)
+        found = self._memo.get(key)
+        if found is None:
+            ids = self.ids.get(word)
+            if ids is None:
+                found = (f"{prefix}c=unk",)
+            else:
+                found = tuple(
+                    f"{prefix}c{size}={cid}" for size, cid in zip(self.sizes, ids, strict=True)
+                )
+            if len(self._memo) < 1 << 18:
+                self._memo[key] = found
+        return found
 
     def save(self, path: Path) -> None:
         """Write the clusters to `path` (see `save_to`)."""
