@@ -62,7 +62,7 @@ def test_words_used_alike_share_a_cluster(clusters: WordClusters) -> None:
 def test_unknown_words_get_one_feature_and_known_words_every_granularity(
     clusters: WordClusters,
 ) -> None:
-    assert clusters.features("", "Nowhereco") == ["c=unk"]
+    assert clusters.features("", "Nowhereco") == ("c=unk",)
     feats = clusters.features("-1:", "Zorvia")
     assert [f.split("=")[0] for f in feats] == ["-1:c2", "-1:c8"]
 
