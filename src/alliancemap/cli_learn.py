@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from alliancemap import cli_output as show
-from alliancemap.cli import JsonOption, app
+from alliancemap.cli import JsonOption, app, check_inputs
 from alliancemap.errors import AllianceMapError
 
 
@@ -126,8 +126,7 @@ def word_clusters(
         raise AllianceMapError(f"--sizes {sizes!r}: expected numbers such as 32,128,512") from None
     if not counts or min(counts) < 2:
         raise AllianceMapError(f"--sizes {sizes!r}: every size must be at least 2")
-    for path in corpus:
-        read_documents(path)  # checks each path before the long run starts
+    check_inputs([str(p) for p in corpus])  # a bad path fails before the long run starts
 
     def texts():
         for path in corpus:
